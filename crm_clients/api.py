@@ -1,0 +1,28 @@
+"""Whitelisted methods of crm_clients (the public API, see the README)."""
+
+import frappe
+
+from crm_clients import contacts, conversion
+
+
+@frappe.whitelist(methods=["POST"])
+def convert_to_customer(client: str) -> str:
+	"""Convert the Client into a Customer (or return the Customer it already has)."""
+	return conversion.convert_client(client)
+
+
+@frappe.whitelist(methods=["POST"])
+def create_contact(
+	first_name: str, last_name: str | None = None, email: str | None = None, phone: str | None = None
+) -> dict:
+	"""Create a Contact for a Client's contact row (the form's «Новое контактное лицо» dialog)."""
+	frappe.has_permission("Contact", "create", throw=True)
+	return contacts.contact_summary(contacts.create_contact(first_name, last_name, email, phone))
+
+
+@frappe.whitelist()
+def get_users_who_can_convert(client: str) -> list[dict]:
+	"""Enabled desk users who may convert this Client (to assign it to one of them)."""
+	doc = frappe.get_doc("Client", client)
+	doc.check_permission("read")
+	return conversion.get_users_who_can_convert(doc)

@@ -1,0 +1,21 @@
+# Copyright (c) 2026, crm_clients developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class BusinessRegion(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		description: DF.SmallText | None
+		region_name: DF.Data
+		territory: DF.Link | None
+	# end: auto-generated types
+
+	pass

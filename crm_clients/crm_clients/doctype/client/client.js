@@ -1,0 +1,145 @@
+// Copyright (c) 2026, crm_clients developers and contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("Client", {
+	setup(frm) {
+		frm.set_query("contact", "contacts", () => ({
+			filters: { status: ["!=", "Unsubscribed"] },
+		}));
+	},
+
+	refresh(frm) {
+		crm_clients.client.add_new_contact_button(frm);
+		crm_clients.client.add_conversion_button(frm);
+		crm_clients.client.show_customer_button(frm);
+	},
+
+	after_workflow_action(frm) {
+		if (frm.doc.status === "Pending Conversion") {
+			crm_clients.client.offer_assignment(frm);
+		}
+	},
+});
+
+frappe.ui.form.on("Client Contact", {
+	contact(frm, cdt, cdn) {
+		const row = locals[cdt][cdn];
+		if (!row.contact) {
+			frappe.model.set_value(cdt, cdn, { full_name: "", phone: "", email: "" });
+		}
+	},
+});
+
+frappe.provide("crm_clients.client");
+
+Object.assign(crm_clients.client, {
+	add_new_contact_button(frm) {
+		const grid = frm.fields_dict.contacts.grid;
+		if (grid.crm_new_contact_button || !frm.has_perm("write")) return;
+		grid.crm_new_contact_button = grid.add_custom_button(__("New Contact Person"), () =>
+			crm_clients.client.new_contact_dialog(frm)
+		);
+	},
+
+	new_contact_dialog(frm) {
+		const dialog = new frappe.ui.Dialog({
+			title: __("New Contact Person"),
+			fields: [
+				{ fieldname: "first_name", fieldtype: "Data", label: __("First Name"), reqd: 1 },
+				{ fieldname: "last_name", fieldtype: "Data", label: __("Last Name") },
+				{ fieldname: "column_break", fieldtype: "Column Break" },
+				{ fieldname: "email", fieldtype: "Data", options: "Email", label: __("Email") },
+				{ fieldname: "phone", fieldtype: "Data", options: "Phone", label: __("Phone") },
+			],
+			primary_action_label: __("Save"),
+			primary_action(values) {
+				frappe
+					.xcall("crm_clients.api.create_contact", values)
+					.then((contact) => {
+						const row = frm.add_child("contacts", { contact: contact.name });
+						Object.assign(row, {
+							full_name: contact.full_name,
+							phone: contact.phone,
+							email: contact.email,
+						});
+						frm.refresh_field("contacts");
+						frm.dirty();
+						dialog.hide();
+					});
+			},
+		});
+		dialog.show();
+	},
+
+	add_conversion_button(frm) {
+		if (frm.is_new() || frm.doc.customer || !frm.doc.__onload?.can_convert) return;
+		frm.add_custom_button(__("Convert to Customer"), () => crm_clients.client.convert(frm)).addClass(
+			"btn-primary"
+		);
+	},
+
+	show_customer_button(frm) {
+		if (!frm.doc.customer) return;
+		frm.add_custom_button(__("Customer"), () => frappe.set_route("Form", "Customer", frm.doc.customer));
+	},
+
+	convert(frm) {
+		frappe.confirm(
+			__("Convert Client {0} into a Customer?", [frm.doc.client_name.bold()]),
+			() =>
+				frappe.call({
+					method: "crm_clients.api.convert_to_customer",
+					args: { client: frm.doc.name },
+					freeze: true,
+					freeze_message: __("Converting into a Customer..."),
+					callback(r) {
+						if (!r.message) return;
+						frappe.show_alert({
+							message: __("Customer {0} is ready", [r.message]),
+							indicator: "green",
+						});
+						frm.reload_doc();
+					},
+				})
+		);
+	},
+
+	offer_assignment(frm) {
+		frappe.call({
+			method: "crm_clients.api.get_users_who_can_convert",
+			args: { client: frm.doc.name },
+			callback(r) {
+				const users = r.message || [];
+				if (!users.length) return;
+				const dialog = new frappe.ui.Dialog({
+					title: __("Assign to a colleague who converts Clients"),
+					fields: [
+						{
+							fieldname: "user",
+							fieldtype: "Select",
+							label: __("Colleague"),
+							options: [""].concat(users.map((u) => ({ value: u.name, label: u.full_name || u.name }))),
+						},
+						{ fieldname: "comment", fieldtype: "Small Text", label: __("Comment") },
+					],
+					primary_action_label: __("Assign"),
+					primary_action(values) {
+						if (!values.user) return dialog.hide();
+						frappe
+							.xcall("frappe.desk.form.assign_to.add", {
+								doctype: frm.doctype,
+								name: frm.doc.name,
+								assign_to: [values.user],
+								description: values.comment || __("Convert Client {0} into a Customer", [frm.doc.client_name]),
+							})
+							.then(() => {
+								dialog.hide();
+								frm.reload_doc();
+							});
+					},
+				});
+				dialog.show();
+			},
+		});
+	},
+});

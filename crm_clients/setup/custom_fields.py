@@ -1,0 +1,48 @@
+"""Custom fields this app adds to ERPNext doctypes."""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+
+def get_custom_fields() -> dict[str, list[dict]]:
+	return {
+		"Lead": [
+			{
+				"fieldname": "client",
+				"fieldtype": "Link",
+				"label": "Client",
+				"options": "Client",
+				"insert_after": "company_name",
+				"no_copy": 1,
+				"search_index": 1,
+				"in_standard_filter": 1,
+				"description": "The Client this Lead belongs to",
+			},
+		],
+		"Customer": [
+			{
+				"fieldname": "client",
+				"fieldtype": "Link",
+				"label": "Client",
+				"options": "Client",
+				"insert_after": "lead_name",
+				"no_copy": 1,
+				"read_only": 1,
+				"search_index": 1,
+				"description": "The Client this Customer was converted from",
+			},
+		],
+	}
+
+
+def create() -> None:
+	create_custom_fields(get_custom_fields(), ignore_validate=True, update=True)
+
+
+def delete() -> None:
+	for doctype, fields in get_custom_fields().items():
+		for field in fields:
+			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})
+			if name:
+				frappe.delete_doc("Custom Field", name, ignore_missing=True, force=True)
+		frappe.clear_cache(doctype=doctype)

@@ -1,0 +1,78 @@
+"""Real-site test harness.
+
+Finds the bench ($FRAPPE_BENCH_PATH, default ~/frappe-bench) and the site ($FRAPPE_SITE, default
+crm-clients-test.localhost; `scripts/run-tests` creates it), connects Frappe once per session and rolls
+every test back. Tests that use the `site` fixture (directly or through `pytestmark`) are skipped, with
+the reason, when no site can be reached; tests that need no site run anywhere.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = Path(os.environ.get("FRAPPE_BENCH_PATH", Path.home() / "frappe-bench")).expanduser()
+SITE = os.environ.get("FRAPPE_SITE", "crm-clients-test.localhost")
+
+if str(REPO) not in sys.path:
+	sys.path.insert(0, str(REPO))
+
+
+def _why_no_site() -> str | None:
+	try:
+		import frappe  # noqa: F401
+	except ImportError:
+		return f"Frappe is not importable: run the tests with the bench's Python ({BENCH}/env/bin/python) through scripts/run-tests"
+	if not (BENCH / "sites" / SITE / "site_config.json").exists():
+		return f"no site {SITE} in the bench {BENCH} (set FRAPPE_BENCH_PATH / FRAPPE_SITE, or use scripts/run-tests)"
+	return None
+
+
+NO_SITE_REASON = _why_no_site()
+
+
+def pytest_report_header(config):
+	if NO_SITE_REASON:
+		return [f"crm_clients: SITE TESTS WILL BE SKIPPED: {NO_SITE_REASON}"]
+	return [f"crm_clients: real site {SITE} in bench {BENCH}"]
+
+
+def pytest_terminal_summary(terminalreporter):
+	if NO_SITE_REASON:
+		terminalreporter.write_sep("!", f"site tests SKIPPED: {NO_SITE_REASON}", red=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def _connected_site():
+	if NO_SITE_REASON:
+		pytest.skip(NO_SITE_REASON)
+	import frappe
+
+	os.chdir(BENCH / "sites")
+	frappe.init(site=SITE, sites_path=str(BENCH / "sites"))
+	frappe.connect()
+	frappe.flags.in_test = True
+	frappe.flags.mute_emails = True
+	frappe.db.rollback()
+	from tests import fixtures
+
+	fixtures.make_test_users()
+	frappe.db.commit()
+	yield frappe
+	frappe.db.rollback()
+	frappe.destroy()
+
+
+@pytest.fixture
+def site(_connected_site):
+	"""The connected Frappe (as Administrator); everything a test writes is rolled back after it."""
+	frappe = _connected_site
+	frappe.set_user("Administrator")
+	frappe.local.message_log = []
+	yield frappe
+	frappe.db.rollback()
+	frappe.set_user("Administrator")
+	frappe.local.message_log = []
+	frappe.clear_cache()

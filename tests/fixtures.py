@@ -1,0 +1,80 @@
+"""Test data made on the real site: users with the roles the contract names, Clients, Contacts, Leads."""
+
+import frappe
+from frappe.utils import random_string
+
+# user → roles; committed once per session (idempotent)
+TEST_USERS = {
+	"crm-sales-user@example.com": ["Sales User"],
+	"crm-sales-manager@example.com": ["Sales Manager"],
+	"crm-master-manager@example.com": ["Sales Master Manager"],
+	"crm-no-crm-role@example.com": ["Stock User"],
+	"crm-no-roles@example.com": [],
+}
+SALES_USER = "crm-sales-user@example.com"
+SALES_MANAGER = "crm-sales-manager@example.com"
+MASTER_MANAGER = "crm-master-manager@example.com"
+NO_CRM_ROLE = "crm-no-crm-role@example.com"
+NO_ROLES = "crm-no-roles@example.com"
+
+
+def make_test_users() -> None:
+	for email, roles in TEST_USERS.items():
+		if frappe.db.exists("User", email):
+			user = frappe.get_doc("User", email)
+		else:
+			user = frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": email.split("@")[0],
+					"send_welcome_email": 0,
+					"user_type": "System User",
+				}
+			).insert(ignore_permissions=True)
+		current = {row.role for row in user.roles}
+		if current != set(roles):
+			user.set("roles", [])
+			user.add_roles(*roles) if roles else user.save(ignore_permissions=True)
+
+
+def make_contact(first_name: str | None = None, email: str | None = None, phone: str | None = None):
+	first_name = first_name or "Contact " + random_string(6)
+	contact = frappe.new_doc("Contact")
+	contact.first_name = first_name
+	contact.last_name = "Testov"
+	if email:
+		contact.append("email_ids", {"email_id": email, "is_primary": 1})
+	if phone:
+		contact.append("phone_nos", {"phone": phone, "is_primary_phone": 1})
+	return contact.insert(ignore_permissions=True)
+
+
+def make_client(**values):
+	client = frappe.new_doc("Client")
+	client.client_name = values.pop("client_name", "Client " + random_string(6))
+	contacts = values.pop("contacts", [])
+	client.update(values)
+	for contact in contacts:
+		client.append("contacts", {"contact": contact})
+	return client.insert()
+
+
+def make_lead(**values):
+	lead = frappe.new_doc("Lead")
+	if not values.get("company_name") and not values.get("first_name"):
+		values["first_name"] = "Lead " + random_string(6)
+	lead.update(values)
+	return lead.insert(ignore_permissions=True)
+
+
+def make_industry(name: str | None = None, **values):
+	return frappe.get_doc(
+		{"doctype": "Industry", "industry_name": name or "Industry " + random_string(6), **values}
+	).insert()
+
+
+def make_region(name: str | None = None, **values):
+	return frappe.get_doc(
+		{"doctype": "Business Region", "region_name": name or "Region " + random_string(6), **values}
+	).insert()
