@@ -26,3 +26,30 @@ def get_users_who_can_convert(client: str) -> list[dict]:
 	doc = frappe.get_doc("Client", client)
 	doc.check_permission("read")
 	return conversion.get_users_who_can_convert(doc)
+
+
+# Leads
+
+
+@frappe.whitelist()
+def make_client_from_lead(source_name: str, target_doc: str | dict | None = None):
+	"""A new, unsaved Client mapped from the Lead (the Lead form's button); refused if the Lead has a Client."""
+	from crm_clients import leads
+
+	return leads.make_client(source_name, target_doc)
+
+
+@frappe.whitelist(methods=["POST"])
+def make_clients_from_leads(leads: list[str] | str) -> dict:
+	"""Clients for the selected Leads: the summary, or for more than 20 Leads the background job's id."""
+	from crm_clients import leads as lead_clients
+
+	return lead_clients.make_clients(leads)
+
+
+@frappe.whitelist()
+def get_lead_values_from_client(client: str) -> dict:
+	"""Values for a new Lead made from the Client's Connections tab (Industry Type, Territory, company)."""
+	from crm_clients import leads
+
+	return leads.get_lead_values_from_client(client)

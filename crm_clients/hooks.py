@@ -5,7 +5,7 @@ app_description = "Clients (prospects) registry for ERPNext, with conversion to 
 app_email = "crm-clients@example.com"
 app_license = "mit"
 
-required_apps = ["erpnext"]
+required_apps = ["frappe/erpnext"]
 
 # Forms and lists of ERPNext doctypes extended by this app
 doctype_js = {"Lead": "public/js/lead.js"}

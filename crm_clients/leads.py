@@ -1,19 +1,242 @@
-"""Leads and Clients: a Lead belongs to at most one Client (`Lead.client`), a Client has many Leads."""
+"""Leads and Clients: a Lead belongs to at most one Client (`Lead.client`), a Client has many Leads.
+
+- `make_client` maps one Lead into a new, unsaved Client (the Lead form's button, ERPNext mapper style).
+- `link_source_lead` (Client.on_update) sets the source Lead's `client`, refusing a second Client.
+- `make_clients` creates Clients for many Leads (the Lead list's action), in the request for a few Leads and
+  as a background job for many; Leads of the same company are joined into one Client.
+"""
+
+import json
 
 import frappe
 from frappe import _
+from frappe.model.mapper import get_mapped_doc
+from frappe.utils import escape_html, get_link_to_form, strip_html
+
+from crm_clients import contacts
+from crm_clients.data_quality import normalize_name
+
+COMPANY = "Company"
+INDIVIDUAL = "Individual"
+STATUS_CONVERTED = "Converted"
+
+# More Leads than this are processed by a background job
+BULK_SYNC_LIMIT = 20
+BULK_JOB_METHOD = "crm_clients.leads.make_clients_job"
+BULK_DONE_EVENT = "crm_clients_clients_from_leads"
+
+# Lead fields not to be copied into the Client although a field of the same name exists there
+FIELD_NO_MAP = ["industry", "customer", "status", "naming_series", "tax_id", "kpp", "workflow_state"]
+
+
+# One Lead → one Client (the Lead form)
+
+
+def make_client(source_name: str, target_doc=None):
+	"""A new, unsaved Client filled from the Lead; refused for a Lead that already has a Client."""
+	lead = get_lead(source_name)
+	lead.check_permission("read")
+	frappe.has_permission("Client", "create", throw=True)
+	check_lead_has_no_client(lead)
+	check_lead_has_a_name(lead)
+
+	def set_missing_values(source, target):
+		fill_client_from_lead(source, target, create_contact=True)
+
+	return get_mapped_doc(
+		"Lead",
+		source_name,
+		{
+			"Lead": {
+				"doctype": "Client",
+				"field_map": {"name": "lead", "country": "country"},
+				"field_no_map": FIELD_NO_MAP,
+			}
+		},
+		target_doc,
+		set_missing_values,
+	)
+
+
+def get_lead(name: str, for_update: bool = False):
+	if not name or not frappe.db.exists("Lead", name):
+		frappe.throw(
+			_("Lead {0} does not exist: it may have been deleted.").format(frappe.bold(name)),
+			frappe.DoesNotExistError,
+			title=_("Lead not found"),
+		)
+	return frappe.get_doc("Lead", name, for_update=for_update)
+
+
+def get_client_of_lead(lead) -> str | None:
+	"""The Client the Lead belongs to, or whose source Lead it is."""
+	if lead.get("client") and frappe.db.exists("Client", lead.client):
+		return lead.client
+	return frappe.db.get_value("Client", {"lead": lead.name}, "name", order_by="creation asc")
+
+
+def check_lead_has_no_client(lead) -> None:
+	client = get_client_of_lead(lead)
+	if client:
+		frappe.throw(
+			_("Lead {0} already belongs to Client {1}.").format(
+				frappe.bold(lead.name), get_link_to_form("Client", client)
+			),
+			title=_("Lead already has a Client"),
+		)
+
+
+def get_person_name(lead) -> str:
+	name = " ".join(filter(None, [lead.first_name, lead.middle_name, lead.last_name])).strip()
+	if name:
+		return name
+	lead_name = (lead.lead_name or "").strip()
+	return lead_name if lead_name != (lead.company_name or "").strip() else ""
+
+
+def check_lead_has_a_name(lead) -> None:
+	if not (lead.company_name or "").strip() and not get_person_name(lead):
+		frappe.throw(
+			_(
+				"Lead {0} has neither an organisation name nor a person's name: fill one of them to create a Client."
+			).format(frappe.bold(lead.name)),
+			frappe.MandatoryError,
+			title=_("Client Name is required"),
+		)
+
+
+def fill_client_from_lead(lead, client, create_contact: bool) -> None:
+	"""Name, type, country, source Lead, industry, business region and contact person of a Client from a Lead."""
+	company_name = (lead.company_name or "").strip()
+	client.client_name = company_name or get_person_name(lead)
+	client.client_type = COMPANY if company_name else INDIVIDUAL
+	client.lead = lead.name
+	client.country = lead.country or client.country
+	client.industry = get_industry_for(lead.industry)
+	client.business_region = get_business_region_for(lead.territory)
+	contact = get_lead_contact(lead, create=create_contact)
+	if contact:
+		add_contact_row(client, contact)
+
+
+def get_industry_for(industry_type: str | None) -> str | None:
+	"""The Industry mapped to this ERPNext Industry Type, else an Industry of the same name."""
+	if not industry_type:
+		return None
+	return frappe.db.get_value(
+		"Industry", {"industry_type": industry_type}, "name", order_by="creation asc"
+	) or frappe.db.exists("Industry", industry_type)
+
+
+def get_business_region_for(territory: str | None) -> str | None:
+	"""The Business Region mapped to this Territory, else a Business Region of the same name."""
+	if not territory:
+		return None
+	return frappe.db.get_value(
+		"Business Region", {"territory": territory}, "name", order_by="creation asc"
+	) or frappe.db.exists("Business Region", territory)
+
+
+def get_lead_contact(lead, create: bool = False) -> str | None:
+	"""The Contact linked to the Lead, else one with the Lead's email (linked to it now), else a new one."""
+	linked = frappe.get_all(
+		"Dynamic Link",
+		filters={"parenttype": "Contact", "link_doctype": "Lead", "link_name": lead.name},
+		pluck="parent",
+		order_by="creation asc",
+	)
+	if linked:
+		by_email = lead.email_id and contacts.find_contact_by_email(lead.email_id)
+		return by_email if by_email in linked else linked[0]
+
+	existing = contacts.find_contact_by_email(lead.email_id)
+	if existing:
+		if frappe.has_permission("Contact", "write", doc=existing):
+			contacts.link_contacts_to([existing], "Lead", lead.name)
+		return existing
+
+	person = get_person_name(lead)
+	if not create or not person or not frappe.has_permission("Contact", "create"):
+		return None
+	contact = frappe.new_doc("Contact")
+	contact.update(
+		{
+			"first_name": lead.first_name or person,
+			"middle_name": lead.middle_name if lead.first_name else None,
+			"last_name": lead.last_name if lead.first_name else None,
+			"salutation": lead.salutation,
+			"designation": lead.job_title,
+			"company_name": lead.company_name,
+		}
+	)
+	if lead.email_id:
+		contact.append("email_ids", {"email_id": lead.email_id, "is_primary": 1})
+	if lead.phone:
+		contact.append("phone_nos", {"phone": lead.phone, "is_primary_phone": 1})
+	if lead.mobile_no:
+		contact.append("phone_nos", {"phone": lead.mobile_no, "is_primary_mobile_no": 1})
+	contact.append("links", {"link_doctype": "Lead", "link_name": lead.name, "link_title": lead.lead_name})
+	contact.insert()
+	return contact.name
+
+
+def add_contact_row(client, contact: str) -> bool:
+	if any(row.contact == contact for row in client.get("contacts")):
+		return False
+	details = contacts.get_contact_details(contact) or frappe._dict()
+	client.append(
+		"contacts",
+		{
+			"contact": contact,
+			"full_name": details.full_name,
+			"phone": details.phone or details.mobile_no,
+			"email": details.email_id,
+			"is_primary": 0 if client.get("contacts") else 1,
+		},
+	)
+	return True
+
+
+def get_lead_values_from_client(client_name: str) -> dict:
+	"""Values for a new Lead made from a Client (its Connections tab): ERPNext's Industry Type and Territory."""
+	client = frappe.get_doc("Client", client_name)
+	client.check_permission("read")
+	from crm_clients.conversion import get_industry_type
+
+	values = {
+		"client": client.name,
+		"industry": get_industry_type(client.industry),
+		"country": client.country,
+	}
+	if client.client_type == COMPANY:
+		values["company_name"] = client.client_name
+	if client.business_region:
+		territory = frappe.db.get_value("Business Region", client.business_region, "territory")
+		if territory or frappe.db.exists("Territory", client.business_region):
+			values["territory"] = territory or client.business_region
+	return values
+
+
+# Saving and deleting
 
 
 def link_source_lead(client) -> None:
-	"""Saving a Client made from a Lead sets the Lead's `client`."""
+	"""Saving a Client made from a Lead sets the Lead's `client`; a Lead never gets a second Client."""
 	if not client.lead:
 		return
-	current = frappe.db.get_value("Lead", client.lead, "client")
+	# the row lock serialises two Clients saved from the same Lead at once
+	current = frappe.db.get_value("Lead", client.lead, "client", for_update=True)
 	if current == client.name:
 		return
-	if current:
+	other = current if current and frappe.db.exists("Client", current) else None
+	other = other or frappe.db.get_value(
+		"Client", {"lead": client.lead, "name": ("!=", client.name)}, "name", order_by="creation asc"
+	)
+	if other:
 		frappe.throw(
-			_("Lead {0} already belongs to Client {1}.").format(frappe.bold(client.lead), frappe.bold(current)),
+			_("Lead {0} already belongs to Client {1}.").format(
+				frappe.bold(client.lead), get_link_to_form("Client", other)
+			),
 			title=_("Lead already has a Client"),
 		)
 	lead = frappe.get_doc("Lead", client.lead)
@@ -25,3 +248,174 @@ def on_lead_trash(lead, method=None) -> None:
 	"""A deleted Lead no longer is a Client's source Lead."""
 	for client in frappe.get_all("Client", filters={"lead": lead.name}, pluck="name"):
 		frappe.db.set_value("Client", client, "lead", None, update_modified=False)
+
+
+# Many Leads → Clients (the Lead list)
+
+
+def parse_lead_names(leads) -> list[str]:
+	if isinstance(leads, str):
+		leads = json.loads(leads) if leads.strip().startswith("[") else [leads]
+	names = []
+	for lead in leads or []:
+		name = lead.get("name") if isinstance(lead, dict) else lead
+		if name and name not in names:
+			names.append(name)
+	return names
+
+
+def check_bulk_permissions(leads: list[str]) -> None:
+	"""Creating Clients takes Client create, and read and write on every (still existing) Lead."""
+	frappe.has_permission("Client", "create", throw=True)
+	for name in leads:
+		if not frappe.db.exists("Lead", name):
+			continue  # reported as failed in the summary
+		if not frappe.has_permission("Lead", "read", doc=name):
+			raise frappe.PermissionError(
+				_("You are not permitted to read Lead {0}.").format(frappe.bold(name))
+			)
+		if not frappe.has_permission("Lead", "write", doc=name):
+			raise frappe.PermissionError(
+				_("You are not permitted to edit Lead {0}.").format(frappe.bold(name))
+			)
+
+
+def make_clients(leads, now: bool = False) -> dict:
+	"""Clients for the selected Leads: the summary, or, for many Leads, the background job that makes it."""
+	names = parse_lead_names(leads)
+	if not names:
+		frappe.throw(_("Select at least one Lead."), title=_("Create Clients"))
+	check_bulk_permissions(names)
+	if len(names) > BULK_SYNC_LIMIT and not now:
+		job = frappe.enqueue(
+			BULK_JOB_METHOD,
+			queue="long",
+			timeout=max(600, len(names) * 5),
+			leads=names,
+		)
+		return {"queued": True, "job_id": job.id if job else None, "total": len(names)}
+	return create_clients_for_leads(names)
+
+
+def make_clients_job(leads: list[str]) -> dict:
+	"""The background job: progress bar while it runs, the summary to the user once it is committed."""
+	check_bulk_permissions(leads)
+	summary = create_clients_for_leads(leads, publish_progress=True)
+	message = {"message": summary["message"], "title": _("Create Clients"), "indicator": summary["indicator"]}
+	frappe.publish_realtime("msgprint", message, user=frappe.session.user, after_commit=True)
+	frappe.publish_realtime(BULK_DONE_EVENT, summary, user=frappe.session.user, after_commit=True)
+	return summary
+
+
+def create_clients_for_leads(leads: list[str], publish_progress: bool = False) -> dict:
+	"""One Client per Lead; Leads of the same company join one Client; Leads with a Client are skipped.
+
+	Each Lead is processed in its own savepoint: a failing Lead is rolled back and reported, the rest go on.
+	"""
+	summary = {"created": [], "joined": [], "skipped": [], "failed": []}
+	clients_by_company = {}
+	total = len(leads)
+	for index, name in enumerate(leads):
+		savepoint = f"crm_clients_lead_{index}"
+		messages = len(frappe.local.message_log)
+		frappe.db.savepoint(savepoint)
+		try:
+			outcome, row = process_lead(name, clients_by_company)
+		except Exception as error:
+			frappe.db.rollback(save_point=savepoint)
+			if not isinstance(error, frappe.ValidationError):
+				frappe.log_error(title=_("Create Client from Lead {0}").format(name))
+			outcome, row = "failed", {"lead": name, "reason": get_error_message(error)}
+		else:
+			frappe.db.release_savepoint(savepoint)
+		del frappe.local.message_log[messages:]
+		summary[outcome].append(row)
+		if publish_progress:
+			frappe.publish_progress(
+				(index + 1) * 100 / total,
+				title=_("Creating Clients from Leads"),
+				description=_("{0} of {1} Leads").format(index + 1, total),
+			)
+	summary["counts"] = {key: len(summary[key]) for key in ("created", "joined", "skipped", "failed")}
+	summary["total"] = total
+	summary["message"] = get_summary_message(summary)
+	summary["indicator"] = "orange" if summary["failed"] else "green"
+	return summary
+
+
+def process_lead(name: str, clients_by_company: dict) -> tuple[str, dict]:
+	lead = get_lead(name, for_update=True)
+	lead.check_permission("write")
+	client = get_client_of_lead(lead)
+	if client:
+		return "skipped", {
+			"lead": name,
+			"client": client,
+			"reason": _("already belongs to Client {0}").format(client),
+		}
+	check_lead_has_a_name(lead)
+
+	key = normalize_name(lead.company_name) if (lead.company_name or "").strip() else None
+	client = key and (clients_by_company.get(key) or find_client_by_company(key))
+	if client:
+		join_client(lead, client)
+		return "joined", {"lead": name, "client": client}
+
+	doc = frappe.new_doc("Client")
+	fill_client_from_lead(lead, doc, create_contact=True)
+	doc.insert()  # on_update sets Lead.client
+	if key:
+		clients_by_company[key] = doc.name
+	return "created", {"lead": name, "client": doc.name}
+
+
+def find_client_by_company(key: str) -> str | None:
+	"""The oldest Client the user can see whose normalised name is the company's."""
+	clients = frappe.get_list(
+		"Client",
+		filters={"normalized_name": key, "client_type": COMPANY},
+		pluck="name",
+		order_by="creation asc",
+		limit=1,
+	)
+	return clients[0] if clients else None
+
+
+def join_client(lead, client_name: str) -> None:
+	"""The Lead joins an existing Client; its contact person is added to the Client (unless converted)."""
+	lead.client = client_name
+	lead.save()
+	client = frappe.get_doc("Client", client_name)
+	if client.status == STATUS_CONVERTED or client.customer or not client.has_permission("write"):
+		return
+	contact = get_lead_contact(lead, create=True)
+	if contact and add_contact_row(client, contact):
+		client.save()
+
+
+def get_error_message(error: Exception) -> str:
+	message = strip_html(str(error)).strip()
+	if not message and isinstance(error, frappe.DoesNotExistError):
+		message = _("not found")
+	return message or _("{0}: an unexpected error, see the Error Log").format(type(error).__name__)
+
+
+def get_summary_message(summary: dict) -> str:
+	counts = summary["counts"]
+	lines = [
+		_("Clients created: {0}").format(counts["created"]),
+		_("Leads joined to an existing Client: {0}").format(counts["joined"]),
+		_("Leads skipped (they already have a Client): {0}").format(counts["skipped"]),
+		_("Leads failed: {0}").format(counts["failed"]),
+	]
+	html = "<br>".join(lines)
+	if summary["failed"]:
+		items = "".join(
+			"<li>{}: {}</li>".format(get_link_to_form("Lead", row["lead"]), escape_html(row["reason"]))
+			for row in summary["failed"][:50]
+		)
+		more = len(summary["failed"]) - 50
+		if more > 0:
+			items += "<li>" + _("and {0} more").format(more) + "</li>"
+		html += "<br><br>" + _("Failed Leads:") + f"<ul>{items}</ul>"
+	return html

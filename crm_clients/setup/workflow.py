@@ -29,7 +29,7 @@ def get_workflow_definition() -> dict:
 		"workflow_state_field": "workflow_state",
 		"is_active": 1,
 		"override_status": 1,
-		"send_email_alert": 1,
+		"send_email_alert": 0,
 		"states": [
 			_state(DRAFT, "Sales User", "Open"),
 			_state(DRAFT, "Sales Manager", "Open"),

@@ -1,0 +1,131 @@
+"""User-visible strings of crm_clients that Frappe's extraction (`bench generate-pot-file`) cannot see.
+
+Used by `scripts/update-translations` (adds them to main.pot before `bench update-po-files`, which would
+otherwise drop their translations from ru.po) and by tests/test_translations.py. Pure Python: the app's
+source files are read with `ast`/`json`, nothing is imported, so it works without Frappe or a site.
+
+* message constants of crm_clients/tax_ids.py, translated at run time with `_(constant)`;
+* the workflow "Client Conversion": its name, states and actions (crm_clients/setup/workflow.py);
+* labels and descriptions of the custom fields this app adds to ERPNext doctypes;
+* the plain text of workspace headers (the desk translates the text inside the HTML);
+* ERPNext words that the seed's vocabulary overrides in ru: a Customer is a «Контрагент», because a
+  «Клиент» is this app's Client. crm_clients is loaded after erpnext, so its translation wins.
+"""
+
+import ast
+import json
+import re
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent
+
+# ERPNext/Frappe strings shown around the Client flow whose ru translation must follow the seed.
+VOCABULARY = (
+	"Customer",
+	"Customers",
+	"New Customer",
+	"Customer Name",
+	"Customer Type",
+	"Customer Group",
+	"Customer Details",
+	"Customer Primary Contact",
+	"Customer Primary Address",
+	"Create Customer",
+	"Client",
+	"Clients",
+	"New Client",
+	"Contact Persons",
+	"Contact Person",
+	"Additional",
+	"Industry",
+	"Business Region",
+	"Marketing",
+	"Lead",
+	"Leads",
+)
+
+
+# Words whose ru translation depends on where they are shown: (msgid, msgctxt). The desk looks a Select
+# option or a field label up with the DocType as context first, e.g. __("Company", null, "Client").
+CONTEXTUAL = (
+	("Company", "Client"),
+	("Individual", "Client"),
+	("Open", "Client"),
+	("Converted", "Client"),
+)
+
+
+def _module_string_constants(path: Path) -> list[str]:
+	"""Values of the module-level `NAME = "string"` assignments (upper-case names) of a Python file."""
+	tree = ast.parse(path.read_text(encoding="utf-8"))
+	values = []
+	for node in tree.body:
+		if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+			names = [target.id for target in node.targets if isinstance(target, ast.Name)]
+			if names and all(name.isupper() and not name.startswith("_") for name in names) and isinstance(node.value.value, str):
+				values.append(node.value.value)
+	return values
+
+
+def _dict_string_values(path: Path, keys: tuple[str, ...]) -> list[str]:
+	"""String values of the given keys in every dict literal of a Python file."""
+	tree = ast.parse(path.read_text(encoding="utf-8"))
+	values = []
+	for node in ast.walk(tree):
+		if isinstance(node, ast.Dict):
+			for key, value in zip(node.keys, node.values, strict=True):
+				if (
+					isinstance(key, ast.Constant)
+					and key.value in keys
+					and isinstance(value, ast.Constant)
+					and isinstance(value.value, str)
+				):
+					values.append(value.value)
+	return values
+
+
+def _workspace_header_texts() -> list[str]:
+	texts = []
+	for path in sorted((APP / "crm_clients" / "workspace").glob("*/*.json")):
+		data = json.loads(path.read_text(encoding="utf-8"))
+		for block in json.loads(data.get("content") or "[]"):
+			if block.get("type") in ("header", "paragraph"):
+				text = re.sub(r"<[^>]+>", "", block.get("data", {}).get("text") or "")
+				text = text.replace("&amp;", "&").replace("&nbsp;", " ").strip()
+				if text:
+					texts.append(text)
+	return texts
+
+
+def get_extra_messages() -> list[tuple[str, str]]:
+	"""(msgid, comment) pairs, in a stable order, without duplicates."""
+	messages: dict[str, str] = {}
+
+	def add(values, comment):
+		for value in values:
+			if value and value.strip():
+				messages.setdefault(value, comment)
+
+	add(_module_string_constants(APP / "tax_ids.py"), "Message of crm_clients/tax_ids.py, translated at run time")
+	workflow = APP / "setup" / "workflow.py"
+	if workflow.exists():
+		add(_module_string_constants(workflow), "Workflow name, state or action of crm_clients/setup/workflow.py")
+	custom_fields = APP / "setup" / "custom_fields.py"
+	if custom_fields.exists():
+		add(
+			_dict_string_values(custom_fields, ("label", "description")),
+			"Label or description of a custom field added by crm_clients",
+		)
+	add(_workspace_header_texts(), "Header text of a crm_clients Workspace")
+	add(VOCABULARY, "ERPNext vocabulary overridden by crm_clients in ru (seed: Customer = Контрагент)")
+	return list(messages.items())
+
+
+def get_contextual_messages() -> list[tuple[str, str, str]]:
+	"""(msgid, msgctxt, comment) triples."""
+	return [(msgid, context, f"{msgid!r} in the DocType {context}") for msgid, context in CONTEXTUAL]
+
+
+if __name__ == "__main__":
+	for msgid, _comment in get_extra_messages():
+		print(msgid)

@@ -1,0 +1,74 @@
+// Lead list: create Clients from the selected Leads (crm_clients).
+// ERPNext's own Lead list settings (lead_list.js) load first: extend them, keep their onload.
+
+frappe.provide("crm_clients.lead_list");
+
+(() => {
+	const settings = (frappe.listview_settings["Lead"] = frappe.listview_settings["Lead"] || {});
+	if (settings.crm_clients_extended) return;
+	settings.crm_clients_extended = true;
+
+	const erpnext_onload = settings.onload;
+	settings.onload = function (listview) {
+		if (erpnext_onload) erpnext_onload.apply(this, arguments);
+		crm_clients.lead_list.setup(listview);
+	};
+})();
+
+Object.assign(crm_clients.lead_list, {
+	DONE_EVENT: "crm_clients_clients_from_leads",
+
+	setup(listview) {
+		if (!frappe.model.can_create("Client")) return;
+		listview.page.add_actions_menu_item(__("Create Clients"), () =>
+			crm_clients.lead_list.create_clients(listview)
+		);
+		crm_clients.lead_list.listen();
+	},
+
+	// the background job's summary arrives as a msgprint; refresh the Lead list when it is open
+	listen() {
+		if (crm_clients.lead_list.listening) return;
+		crm_clients.lead_list.listening = true;
+		frappe.realtime.on(crm_clients.lead_list.DONE_EVENT, () => {
+			if (window.cur_list && cur_list.doctype === "Lead") cur_list.refresh();
+		});
+	},
+
+	create_clients(listview) {
+		const leads = listview.get_checked_items(true);
+		if (!leads.length) {
+			frappe.msgprint(__("Select the Leads to create Clients from."));
+			return;
+		}
+		frappe.confirm(__("Create Clients from {0} selected Leads?", [leads.length]), () =>
+			frappe.call({
+				method: "crm_clients.api.make_clients_from_leads",
+				args: { leads },
+				freeze: true,
+				freeze_message: __("Creating Clients..."),
+				callback(r) {
+					const result = r.message;
+					if (!result) return;
+					if (result.queued) {
+						frappe.show_alert({
+							message: __(
+								"Creating Clients from {0} Leads in the background: a summary will be shown when done.",
+								[result.total]
+							),
+							indicator: "blue",
+						});
+					} else {
+						frappe.msgprint({
+							title: __("Create Clients"),
+							message: result.message,
+							indicator: result.indicator,
+						});
+					}
+					listview.clear_checked_items();
+					listview.refresh();
+				},
+			})
+		);
+	},
+});
