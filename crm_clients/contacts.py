@@ -92,10 +92,22 @@ def create_contact(first_name: str, last_name: str | None = None, email: str | N
 	contact.last_name = (last_name or "").strip()
 	if email:
 		contact.append("email_ids", {"email_id": email, "is_primary": 1})
-	if phone:
-		contact.append("phone_nos", {"phone": phone.strip(), "is_primary_phone": 1})
+	phones = [{"phone": phone.strip(), "is_primary_phone": 1}] if (phone or "").strip() else []
+	return insert_contact(contact, phones).name
+
+
+def insert_contact(contact, phones: list[dict]):
+	"""Insert a new Contact, then add its phone numbers.
+
+	ERPNext's Contact.after_insert (linking Call Logs) commits the transaction when a new Contact has phone
+	numbers; adding them in a second save keeps the caller's transaction (and savepoints) whole.
+	"""
 	contact.insert()
-	return contact.name
+	for phone in phones:
+		contact.append("phone_nos", phone)
+	if phones:
+		contact.save()
+	return contact
 
 
 def find_contact_by_email(email: str | None) -> str | None:

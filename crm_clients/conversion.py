@@ -36,7 +36,7 @@ def convert_client(client_name: str) -> str:
 	# The row lock serialises simultaneous conversions; reading under it sees the committed state.
 	client = frappe.get_doc("Client", client_name, for_update=True)
 	check_can_convert(client)
-	if has_live_customer(client):
+	if has_live_customer(client, for_update=True):
 		return client.customer
 
 	savepoint = "crm_clients_conversion"
@@ -51,8 +51,11 @@ def convert_client(client_name: str) -> str:
 	return client.customer
 
 
-def has_live_customer(client) -> bool:
-	return bool(client.customer and frappe.db.exists("Customer", client.customer))
+def has_live_customer(client, for_update: bool = False) -> bool:
+	"""Whether the Client's Customer exists; `for_update` reads past this transaction's snapshot."""
+	if not client.customer:
+		return False
+	return bool(frappe.db.get_value("Customer", client.customer, "name", for_update=for_update))
 
 
 def convert(client) -> None:

@@ -171,12 +171,13 @@ def get_lead_contact(lead, create: bool = False) -> str | None:
 	)
 	if lead.email_id:
 		contact.append("email_ids", {"email_id": lead.email_id, "is_primary": 1})
-	if lead.phone:
-		contact.append("phone_nos", {"phone": lead.phone, "is_primary_phone": 1})
-	if lead.mobile_no:
-		contact.append("phone_nos", {"phone": lead.mobile_no, "is_primary_mobile_no": 1})
 	contact.append("links", {"link_doctype": "Lead", "link_name": lead.name, "link_title": lead.lead_name})
-	contact.insert()
+	phones = []
+	if lead.phone:
+		phones.append({"phone": lead.phone, "is_primary_phone": 1})
+	if lead.mobile_no:
+		phones.append({"phone": lead.mobile_no, "is_primary_mobile_no": 1})
+	contacts.insert_contact(contact, phones)
 	return contact.name
 
 
@@ -287,13 +288,15 @@ def make_clients(leads, now: bool = False) -> dict:
 		frappe.throw(_("Select at least one Lead."), title=_("Create Clients"))
 	check_bulk_permissions(names)
 	if len(names) > BULK_SYNC_LIMIT and not now:
-		job = frappe.enqueue(
+		job_id = f"crm_clients_clients_from_leads_{frappe.generate_hash(length=12)}"
+		frappe.enqueue(
 			BULK_JOB_METHOD,
 			queue="long",
 			timeout=max(600, len(names) * 5),
+			job_id=job_id,
 			leads=names,
 		)
-		return {"queued": True, "job_id": job.id if job else None, "total": len(names)}
+		return {"queued": True, "job_id": job_id, "total": len(names)}
 	return create_clients_for_leads(names)
 
 
@@ -322,12 +325,12 @@ def create_clients_for_leads(leads: list[str], publish_progress: bool = False) -
 		try:
 			outcome, row = process_lead(name, clients_by_company)
 		except Exception as error:
-			frappe.db.rollback(save_point=savepoint)
-			if not isinstance(error, frappe.ValidationError):
+			end_savepoint(savepoint, rollback=True)
+			if not isinstance(error, frappe.ValidationError | frappe.PermissionError):
 				frappe.log_error(title=_("Create Client from Lead {0}").format(name))
 			outcome, row = "failed", {"lead": name, "reason": get_error_message(error)}
 		else:
-			frappe.db.release_savepoint(savepoint)
+			end_savepoint(savepoint)
 		del frappe.local.message_log[messages:]
 		summary[outcome].append(row)
 		if publish_progress:
@@ -341,6 +344,19 @@ def create_clients_for_leads(leads: list[str], publish_progress: bool = False) -
 	summary["message"] = get_summary_message(summary)
 	summary["indicator"] = "orange" if summary["failed"] else "green"
 	return summary
+
+
+def end_savepoint(savepoint: str, rollback: bool = False) -> None:
+	"""Roll back to or release the Lead's savepoint; a hook that committed meanwhile has already ended it."""
+	try:
+		if rollback:
+			frappe.db.rollback(save_point=savepoint)
+		else:
+			frappe.db.release_savepoint(savepoint)
+	except Exception as error:
+		# MariaDB 1305: SAVEPOINT does not exist
+		if not (error.args and error.args[0] == 1305):
+			raise
 
 
 def process_lead(name: str, clients_by_company: dict) -> tuple[str, dict]:

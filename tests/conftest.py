@@ -40,6 +40,8 @@ def pytest_report_header(config):
 
 
 def pytest_terminal_summary(terminalreporter):
+	if LEAKS:
+		terminalreporter.write_sep("!", f"tests left records behind (before, after): {LEAKS}", red=True)
 	if NO_SITE_REASON:
 		terminalreporter.write_sep("!", f"site tests SKIPPED: {NO_SITE_REASON}", red=True, bold=True)
 
@@ -60,9 +62,31 @@ def _connected_site():
 
 	fixtures.make_test_users()
 	frappe.db.commit()
+	counts_before = _count_records(frappe)
 	yield frappe
 	frappe.db.rollback()
+	leaked = {
+		doctype: (before, after)
+		for (doctype, before), after in zip(counts_before.items(), _count_records(frappe).values(), strict=True)
+		if before != after
+	}
 	frappe.destroy()
+	if leaked:
+		LEAKS.update(leaked)
+
+
+# Records a test run must leave as it found them (every test is rolled back)
+WATCHED_DOCTYPES = ("Client", "Contact", "Customer", "Lead", "Industry", "Business Region", "Workflow")
+LEAKS: dict[str, tuple[int, int]] = {}
+
+
+def _count_records(frappe) -> dict[str, int]:
+	return {doctype: frappe.db.count(doctype) for doctype in WATCHED_DOCTYPES}
+
+
+def pytest_sessionfinish(session, exitstatus):
+	if LEAKS and exitstatus == 0:
+		session.exitstatus = 1
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Test data made on the real site: users with the roles the contract names, Clients, Contacts, Leads."""
 
 import frappe
+
+from crm_clients.contacts import insert_contact
 from frappe.utils import random_string
 
 # user → roles; committed once per session (idempotent)
@@ -45,9 +47,9 @@ def make_contact(first_name: str | None = None, email: str | None = None, phone:
 	contact.last_name = "Testov"
 	if email:
 		contact.append("email_ids", {"email_id": email, "is_primary": 1})
-	if phone:
-		contact.append("phone_nos", {"phone": phone, "is_primary_phone": 1})
-	return contact.insert(ignore_permissions=True)
+	contact.flags.ignore_permissions = True
+	phones = [{"phone": phone, "is_primary_phone": 1}] if phone else []
+	return insert_contact(contact, phones)
 
 
 def make_client(**values):
@@ -78,3 +80,16 @@ def make_region(name: str | None = None, **values):
 	return frappe.get_doc(
 		{"doctype": "Business Region", "region_name": name or "Region " + random_string(6), **values}
 	).insert()
+
+
+def api_credentials(user: str) -> tuple[str, str]:
+	"""API key and secret of a test user (made once, committed by the caller's fixture)."""
+	from frappe.utils.password import get_decrypted_password
+
+	doc = frappe.get_doc("User", user)
+	if not doc.api_key:
+		doc.api_key = frappe.generate_hash(length=15)
+		doc.api_secret = frappe.generate_hash(length=15)
+		doc.save(ignore_permissions=True)
+		return doc.api_key, doc.api_secret
+	return doc.api_key, get_decrypted_password("User", user, "api_secret")

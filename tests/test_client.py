@@ -51,10 +51,11 @@ def test_contact_details_follow_the_contact_on_api_insert(site):
 
 
 def test_mobile_number_is_the_phone_when_the_contact_has_no_phone(site):
+	from crm_clients.contacts import insert_contact
+
 	contact = site.new_doc("Contact")
 	contact.first_name = "Mobile"
-	contact.append("phone_nos", {"phone": "+7 900 000-00-01", "is_primary_mobile_no": 1})
-	contact.insert()
+	insert_contact(contact, [{"phone": "+7 900 000-00-01", "is_primary_mobile_no": 1}])
 	client = fixtures.make_client(contacts=[contact.name])
 	assert client.contacts[0].phone == "+7 900 000-00-01"
 
@@ -210,3 +211,9 @@ def test_client_is_found_by_name_and_tax_id(site):
 	by_tax_id = search_link("Client", "7707083893")
 	assert client.name in [row["value"] for row in by_name]
 	assert client.name in [row["value"] for row in by_tax_id]
+
+
+def test_new_business_region_maps_to_the_territory_of_the_same_name(site):
+	site.get_doc({"doctype": "Territory", "territory_name": "Урал", "parent_territory": "All Territories"}).insert()
+	assert fixtures.make_region("Урал").territory == "Урал"
+	assert fixtures.make_region("Урал-2", territory="All Territories").territory == "All Territories"

@@ -182,7 +182,6 @@ def test_lead_with_a_client_gets_no_second_one(site):
 	with pytest.raises(frappe.ValidationError, match="already belongs to Client"):
 		make_client(client_name="Second " + random_string(6), lead=lead.name)
 	assert frappe.db.get_value("Lead", lead.name, "client") == first.name
-	assert frappe.db.count("Client", {"lead": lead.name}) == 1
 
 
 def test_lead_without_any_name_is_refused_and_nothing_is_created(site):
@@ -199,7 +198,7 @@ def test_lead_without_any_name_is_refused_and_nothing_is_created(site):
 
 
 def test_vanished_lead_gives_a_clear_message(site):
-	with pytest.raises(frappe.DoesNotExistError, match="CRM-LEAD-GONE does not exist"):
+	with pytest.raises(frappe.DoesNotExistError, match=r"CRM-LEAD-GONE.*does not exist"):
 		api.make_client_from_lead("CRM-LEAD-GONE")
 
 
@@ -245,9 +244,22 @@ def test_client_tab_counts_its_leads_and_customer(site):
 		# the tab's "+" makes a Lead with `client` set (Frappe sets every Link to Client on the new doc)
 		make_lead(company_name="Tab " + random_string(6), client=client.name)
 
-	counts = {row["name"]: row["count"] for row in get_open_count("Client", client.name)["count"]}
-	assert counts["Lead"] == 2
-	assert counts["Customer"] == 0
+	def counts():
+		found = get_open_count("Client", client.name)["count"]
+		rows = found["external_links_found"] + found["internal_links_found"]
+		return {row["doctype"]: row["count"] for row in rows}
+
+	assert counts() == {"Lead": 2, "Customer": 0}
+	customer = frappe.get_doc(
+		{
+			"doctype": "Customer",
+			"customer_name": "Tab customer " + random_string(6),
+			"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
+			"territory": frappe.db.get_value("Territory", {"is_group": 0}),
+		}
+	).insert()
+	frappe.db.set_value("Client", client.name, "customer", customer.name)
+	assert counts() == {"Lead": 2, "Customer": 1}
 
 
 def test_new_lead_from_a_client_gets_erpnext_industry_type_and_territory(site):
@@ -263,7 +275,7 @@ def test_new_lead_from_a_client_gets_erpnext_industry_type_and_territory(site):
 		"client": client.name,
 		"industry": industry_type,
 		"territory": territory,
-		"country": None,
+		"country": client.country,
 		"company_name": client.client_name,
 	}
 	lead = make_lead(**values)
@@ -281,8 +293,8 @@ def test_create_clients_for_many_leads_joins_companies_and_skips_linked_leads(si
 	names += [make_lead(company_name=f"Solo {tag} {i}").name for i in range(120)]
 	# 30 companies with two Leads each, spelled differently: one Client each
 	for i in range(30):
-		names.append(make_lead(company_name=f'ООО "Pair {tag} {i}"').name)
-		names.append(make_lead(company_name=f"Pair {tag} {i} LLC").name)
+		names.append(make_lead(company_name=f'ООО "Pair {tag} {i}"', first_name=f"Anna {i}").name)
+		names.append(make_lead(company_name=f"Pair {tag} {i} LLC", first_name=f"Boris {i}").name)
 	names += [make_lead(first_name=f"Person {tag} {i}").name for i in range(25)]
 	names.append(make_lead(company_name=f"Existing {tag}").name)  # joins the existing Client
 	names += [make_lead(company_name=f"Has {tag} {i}", client=linked_client.name).name for i in range(15)]

@@ -62,7 +62,11 @@ def _module_string_constants(path: Path) -> list[str]:
 	for node in tree.body:
 		if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
 			names = [target.id for target in node.targets if isinstance(target, ast.Name)]
-			if names and all(name.isupper() and not name.startswith("_") for name in names) and isinstance(node.value.value, str):
+			if (
+				names
+				and all(name.isupper() and not name.startswith("_") for name in names)
+				and isinstance(node.value.value, str)
+			):
 				values.append(node.value.value)
 	return values
 
@@ -82,6 +86,22 @@ def _dict_string_values(path: Path, keys: tuple[str, ...]) -> list[str]:
 				):
 					values.append(value.value)
 	return values
+
+
+def _app_and_module_names() -> list[str]:
+	"""The app's title (hooks.py) and its modules (modules.txt), shown in the desk."""
+	names = []
+	for node in ast.parse((APP / "hooks.py").read_text(encoding="utf-8")).body:
+		if (
+			isinstance(node, ast.Assign)
+			and any(isinstance(target, ast.Name) and target.id == "app_title" for target in node.targets)
+			and isinstance(node.value, ast.Constant)
+		):
+			names.append(node.value.value)
+	modules = APP / "modules.txt"
+	if modules.exists():
+		names += [line.strip() for line in modules.read_text(encoding="utf-8").splitlines() if line.strip()]
+	return names
 
 
 def _workspace_header_texts() -> list[str]:
@@ -106,16 +126,23 @@ def get_extra_messages() -> list[tuple[str, str]]:
 			if value and value.strip():
 				messages.setdefault(value, comment)
 
-	add(_module_string_constants(APP / "tax_ids.py"), "Message of crm_clients/tax_ids.py, translated at run time")
+	add(
+		_module_string_constants(APP / "tax_ids.py"),
+		"Message of crm_clients/tax_ids.py, translated at run time",
+	)
 	workflow = APP / "setup" / "workflow.py"
 	if workflow.exists():
-		add(_module_string_constants(workflow), "Workflow name, state or action of crm_clients/setup/workflow.py")
+		add(
+			_module_string_constants(workflow),
+			"Workflow name, state or action of crm_clients/setup/workflow.py",
+		)
 	custom_fields = APP / "setup" / "custom_fields.py"
 	if custom_fields.exists():
 		add(
 			_dict_string_values(custom_fields, ("label", "description")),
 			"Label or description of a custom field added by crm_clients",
 		)
+	add(_app_and_module_names(), "Title or module of the crm_clients app")
 	add(_workspace_header_texts(), "Header text of a crm_clients Workspace")
 	add(VOCABULARY, "ERPNext vocabulary overridden by crm_clients in ru (seed: Customer = Контрагент)")
 	return list(messages.items())

@@ -1,6 +1,7 @@
 # Copyright (c) 2026, crm_clients developers and contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
 
 
@@ -18,4 +19,11 @@ class BusinessRegion(Document):
 		territory: DF.Link | None
 	# end: auto-generated types
 
-	pass
+	def before_insert(self):
+		self.prefer_same_named_territory()
+
+	def prefer_same_named_territory(self):
+		"""A Territory named like the region maps it, unless the user chose another than the default one."""
+		default = frappe.defaults.get_user_default("territory")
+		if self.territory in (None, "", default) and frappe.db.exists("Territory", self.region_name):
+			self.territory = self.region_name
