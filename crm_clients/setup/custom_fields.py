@@ -36,7 +36,8 @@ def get_custom_fields() -> dict[str, list[dict]]:
 
 
 def create() -> None:
-	create_custom_fields(get_custom_fields(), ignore_validate=True, update=True)
+	"""Create the fields that are missing; existing ones (and an admin's changes to them) are left alone."""
+	create_custom_fields(get_custom_fields(), ignore_validate=True, update=False)
 
 
 def delete() -> None:
