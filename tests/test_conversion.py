@@ -259,3 +259,14 @@ def test_simultaneous_conversions_give_exactly_one_customer(site, committed_clie
 	assert len(set(results)) == 1
 	site.db.rollback()
 	assert site.db.count("Customer", {"client": client.name}) == 1
+
+
+def test_form_of_a_converted_client_is_locked_for_non_managers(site):
+	client = fixtures.make_client()
+	convert_to_customer(client.name)
+	for user, locked in ((fixtures.SALES_USER, True), (fixtures.SALES_MANAGER, False)):
+		site.set_user(user)
+		doc = site.get_doc("Client", client.name)
+		doc.run_method("onload")
+		assert doc.get_onload().locked_after_conversion is locked
+		assert doc.get_onload().can_convert is (user == fixtures.SALES_USER)

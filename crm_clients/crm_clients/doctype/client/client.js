@@ -9,6 +9,10 @@ frappe.ui.form.on("Client", {
 	},
 
 	refresh(frm) {
+		if (frm.doc.__onload?.locked_after_conversion) {
+			frm.disable_form();
+			frm.set_intro(__("This Client has been converted into a Customer: only managers can edit it."));
+		}
 		crm_clients.client.add_new_contact_button(frm);
 		crm_clients.client.add_conversion_button(frm);
 		crm_clients.client.show_customer_button(frm);

@@ -42,6 +42,11 @@ class Client(Document):
 
 	def onload(self):
 		self.set_onload("can_convert", conversion.can_convert(self))
+		self.set_onload("locked_after_conversion", self.is_locked_after_conversion())
+
+	def is_locked_after_conversion(self) -> bool:
+		"""A converted Client is read-only except for managers."""
+		return bool(self.customer) and not set(frappe.get_roles()) & set(CONVERTED_CLIENT_EDITORS)
 
 	def validate(self):
 		self.client_name = (self.client_name or "").strip()
@@ -62,7 +67,7 @@ class Client(Document):
 		before = self.get_doc_before_save()
 		if not before or not before.customer or before.customer != self.customer:
 			return
-		if not set(frappe.get_roles()) & set(CONVERTED_CLIENT_EDITORS):
+		if before.is_locked_after_conversion():
 			frappe.throw(
 				_("Client {0} has been converted into Customer {1}: only managers can edit it.").format(
 					frappe.bold(self.name), frappe.bold(self.customer)
