@@ -46,9 +46,18 @@ def convert_client(client_name: str) -> str:
 		client.save()
 		move_workflow_to_converted(client)
 	except Exception:
-		frappe.db.rollback(save_point=savepoint)
+		undo_to_savepoint(savepoint)
 		raise
 	return client.customer
+
+
+def undo_to_savepoint(savepoint: str) -> None:
+	"""Undo the conversion's writes; the caller re-raises the error that caused it."""
+	try:
+		frappe.db.rollback(save_point=savepoint)
+	except Exception:
+		# the database already ended the transaction (a deadlock, a lost connection): nothing is left to undo
+		frappe.log_error(title=_("Conversion into a Customer: rollback to the savepoint failed"))
 
 
 def has_live_customer(client, for_update: bool = False) -> bool:

@@ -147,8 +147,17 @@ class LifecycleSite:
 		self.bench("uninstall-app", APP, "--yes", "--no-backup", "--force")
 		assert APP not in self.installed_apps()
 
+	def ensure_uninstalled(self) -> None:
+		"""Uninstall what an earlier run left installed, or half-installed (an interrupted install-app)."""
+		half_installed = self.sql(
+			"SELECT name FROM `tabModule Def` WHERE app_name = %s OR name = %s", (APP, MODULE)
+		)
+		if half_installed or APP in self.installed_apps():
+			self.uninstall()
+
 	def ensure_installed(self) -> None:
 		if APP not in self.installed_apps():
+			self.ensure_uninstalled()
 			self.install()
 
 	# --- reading it
@@ -287,8 +296,7 @@ DEFAULT_TRANSITIONS = {
 
 
 def test_install_app_creates_the_doctypes_custom_fields_workflow_and_workspace(lifecycle):
-	if APP in lifecycle.installed_apps():  # left installed by an earlier run
-		lifecycle.uninstall()
+	lifecycle.ensure_uninstalled()  # an earlier run leaves it installed
 	lifecycle.install()
 	assert_installed(lifecycle)
 	assert transitions(lifecycle) == DEFAULT_TRANSITIONS
@@ -493,8 +501,7 @@ def test_uninstall_app_leaves_no_custom_field_workflow_or_doctype_of_ours(lifecy
 
 
 def test_reinstall_after_uninstall_brings_back_the_apps_own_workflow(lifecycle):
-	if APP in lifecycle.installed_apps():
-		lifecycle.uninstall()
+	lifecycle.ensure_uninstalled()
 	lifecycle.install()
 	assert_installed(lifecycle)
 	# uninstall removed the admin's edited workflow, so the app's own is back

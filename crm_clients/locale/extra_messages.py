@@ -117,6 +117,17 @@ def _workspace_header_texts() -> list[str]:
 	return texts
 
 
+def _v16_sidebar_labels() -> list[str]:
+	"""Labels of the v16 Workspace Sidebar and Desktop Icon (app-level folders v15 does not read)."""
+	labels = []
+	for folder in ("workspace_sidebar", "desktop_icon"):
+		for path in sorted((APP / folder).glob("*.json")):
+			data = json.loads(path.read_text(encoding="utf-8"))
+			labels += [data.get("title"), data.get("label")]
+			labels += [item.get("label") for item in data.get("items", [])]
+	return [label for label in labels if label]
+
+
 def get_extra_messages() -> list[tuple[str, str]]:
 	"""(msgid, comment) pairs, in a stable order, without duplicates."""
 	messages: dict[str, str] = {}
@@ -144,6 +155,7 @@ def get_extra_messages() -> list[tuple[str, str]]:
 		)
 	add(_app_and_module_names(), "Title or module of the crm_clients app")
 	add(_workspace_header_texts(), "Header text of a crm_clients Workspace")
+	add(_v16_sidebar_labels(), "Label in the crm_clients Workspace Sidebar or Desktop Icon (Frappe v16)")
 	add(VOCABULARY, "ERPNext vocabulary overridden by crm_clients in ru (seed: Customer = Контрагент)")
 	return list(messages.items())
 
