@@ -72,7 +72,9 @@ def has_link(contact, link_doctype: str, link_name: str) -> bool:
 	)
 
 
-def create_contact(first_name: str, last_name: str | None = None, email: str | None = None, phone: str | None = None):
+def create_contact(
+	first_name: str, last_name: str | None = None, email: str | None = None, phone: str | None = None
+):
 	"""A new Contact from the «Новое контактное лицо» dialog; an existing Contact with the same email is reused."""
 	first_name = (first_name or "").strip()
 	if not first_name:

@@ -32,7 +32,9 @@ def check_can_convert(client) -> None:
 def convert_client(client_name: str) -> str:
 	"""Convert a saved Client, all or nothing; return the Customer (the same one on every call)."""
 	if not frappe.db.exists("Client", client_name):
-		frappe.throw(_("Client {0} does not exist.").format(frappe.bold(client_name)), frappe.DoesNotExistError)
+		frappe.throw(
+			_("Client {0} does not exist.").format(frappe.bold(client_name)), frappe.DoesNotExistError
+		)
 	# The row lock serialises simultaneous conversions; reading under it sees the committed state.
 	client = frappe.get_doc("Client", client_name, for_update=True)
 	check_can_convert(client)

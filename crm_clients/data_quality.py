@@ -57,7 +57,9 @@ def is_russian(client) -> bool:
 
 def validate_russian_tax_ids(client) -> None:
 	if client.tax_id and (problem := tax_ids.inn_problem(client.tax_id, client.client_type)):
-		frappe.throw(_("INN {0}: {1}.").format(frappe.bold(client.tax_id), _(problem)), title=_("Invalid INN"))
+		frappe.throw(
+			_("INN {0}: {1}.").format(frappe.bold(client.tax_id), _(problem)), title=_("Invalid INN")
+		)
 	if not client.kpp:
 		return
 	if client.client_type != tax_ids.COMPANY:

@@ -18,7 +18,9 @@ sys.path.insert(0, str(REPO))
 def main():
 	parser = argparse.ArgumentParser()
 	parser.add_argument("--site", default=os.environ.get("FRAPPE_SITE", "crm-clients-test.localhost"))
-	parser.add_argument("--bench", default=os.environ.get("FRAPPE_BENCH_PATH", str(Path.home() / "frappe-bench")))
+	parser.add_argument(
+		"--bench", default=os.environ.get("FRAPPE_BENCH_PATH", str(Path.home() / "frappe-bench"))
+	)
 	parser.add_argument("--leads", type=int, default=200)
 	parser.add_argument("--conversions", type=int, default=50)
 	args = parser.parse_args()
@@ -52,11 +54,18 @@ def run(args):
 	from tests import fixtures
 
 	leads = [
-		fixtures.make_lead(company_name=f"Benchmark Co {index // 2}", email_id=f"bench{index}@example.com").name
+		fixtures.make_lead(
+			company_name=f"Benchmark Co {index // 2}", email_id=f"bench{index}@example.com"
+		).name
 		for index in range(args.leads)
 	]
-	summary = timed("Clients from Leads (pairs share a company)", len(leads), lambda: create_clients_for_leads(leads))
-	print("  summary:", {key: len(value) if isinstance(value, list) else value for key, value in summary.items()})
+	summary = timed(
+		"Clients from Leads (pairs share a company)", len(leads), lambda: create_clients_for_leads(leads)
+	)
+	print(
+		"  summary:",
+		{key: len(value) if isinstance(value, list) else value for key, value in summary.items()},
+	)
 
 	clients = frappe.get_all("Client", filters={"lead": ("in", leads)}, pluck="name", limit=args.conversions)
 	timed("Conversions into Customers", len(clients), lambda: [convert_client(name) for name in clients])

@@ -22,7 +22,7 @@ if str(REPO) not in sys.path:
 
 def _why_no_site() -> str | None:
 	try:
-		import frappe  # noqa: F401
+		import frappe
 	except ImportError:
 		return f"Frappe is not importable: run the tests with the bench's Python ({BENCH}/env/bin/python) through scripts/run-tests"
 	if not (BENCH / "sites" / SITE / "site_config.json").exists():
@@ -67,7 +67,9 @@ def _connected_site():
 	frappe.db.rollback()
 	leaked = {
 		doctype: (before, after)
-		for (doctype, before), after in zip(counts_before.items(), _count_records(frappe).values(), strict=True)
+		for (doctype, before), after in zip(
+			counts_before.items(), _count_records(frappe).values(), strict=True
+		)
 		if before != after
 	}
 	frappe.destroy()

@@ -1,9 +1,9 @@
 """Test data made on the real site: users with the roles the contract names, Clients, Contacts, Leads."""
 
 import frappe
+from frappe.utils import random_string
 
 from crm_clients.contacts import insert_contact
-from frappe.utils import random_string
 
 # user → roles; committed once per session (idempotent)
 TEST_USERS = {

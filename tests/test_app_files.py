@@ -113,7 +113,11 @@ def _dotted_paths_in_hooks() -> list[str]:
 	tree = ast.parse((APP / "hooks.py").read_text())
 	paths = []
 	for node in ast.walk(tree):
-		if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("crm_clients."):
+		if (
+			isinstance(node, ast.Constant)
+			and isinstance(node.value, str)
+			and node.value.startswith("crm_clients.")
+		):
 			paths.append(node.value)
 	return paths
 
@@ -139,3 +143,24 @@ def test_app_declares_its_dependencies():
 	assert (APP / "modules.txt").read_text().strip() == "CRM Clients"
 	pyproject = (APP.parent / "pyproject.toml").read_text()
 	assert "[tool.bench.frappe-dependencies]" in pyproject
+
+
+def _ruff(*args: str):
+	import shutil
+	import subprocess
+	import sys
+
+	ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+	if not Path(ruff).exists():
+		pytest.skip("ruff is not installed (pip install ruff)")
+	return subprocess.run([ruff, *args], cwd=APP.parent, capture_output=True, text=True)
+
+
+def test_code_passes_ruff_with_frappes_settings():
+	result = _ruff("check", ".")
+	assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_code_is_formatted_as_frappe_formats_it():
+	result = _ruff("format", "--check", ".")
+	assert result.returncode == 0, result.stdout + result.stderr

@@ -43,7 +43,9 @@ def test_contact_details_follow_the_contact_on_api_insert(site):
 		{
 			"doctype": "Client",
 			"client_name": "Vera's shop",
-			"contacts": [{"contact": contact.name, "full_name": "typed by hand", "email": "wrong@example.com"}],
+			"contacts": [
+				{"contact": contact.name, "full_name": "typed by hand", "email": "wrong@example.com"}
+			],
 		}
 	).insert()
 	assert client.contacts[0].full_name == "Vera Testov"
@@ -76,9 +78,10 @@ def test_client_takes_industry_and_business_region_from_their_masters(site):
 
 
 def test_masters_map_to_erpnext_optionally(site):
-	industry_type = site.db.get_value("Industry Type", {}, "name") or site.get_doc(
-		{"doctype": "Industry Type", "industry": "Manufacturing"}
-	).insert().name
+	industry_type = (
+		site.db.get_value("Industry Type", {}, "name")
+		or site.get_doc({"doctype": "Industry Type", "industry": "Manufacturing"}).insert().name
+	)
 	industry = fixtures.make_industry(industry_type=industry_type)
 	region = fixtures.make_region(territory="All Territories")
 	assert industry.industry_type == industry_type
@@ -214,6 +217,8 @@ def test_client_is_found_by_name_and_tax_id(site):
 
 
 def test_new_business_region_maps_to_the_territory_of_the_same_name(site):
-	site.get_doc({"doctype": "Territory", "territory_name": "Урал", "parent_territory": "All Territories"}).insert()
+	site.get_doc(
+		{"doctype": "Territory", "territory_name": "Урал", "parent_territory": "All Territories"}
+	).insert()
 	assert fixtures.make_region("Урал").territory == "Урал"
 	assert fixtures.make_region("Урал-2", territory="All Territories").territory == "All Territories"

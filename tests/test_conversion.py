@@ -164,7 +164,7 @@ def test_failure_inside_customer_creation_leaves_no_trace(site):
 	customers = site.db.count("Customer")
 	comments = site.db.count("Comment", {"reference_doctype": "Client", "reference_name": client.name})
 
-	with pytest.raises(site.MandatoryError, match="(?i)website"):
+	with pytest.raises(site.MandatoryError, match=r"(?i)website"):
 		convert_to_customer(client.name)
 
 	assert site.db.count("Customer") == customers
@@ -175,7 +175,9 @@ def test_failure_inside_customer_creation_leaves_no_trace(site):
 	)
 	assert customer_links(site, anna.name) == []
 	assert site.db.get_value("Lead", lead.name, "status") != "Converted"
-	assert site.db.count("Comment", {"reference_doctype": "Client", "reference_name": client.name}) == comments
+	assert (
+		site.db.count("Comment", {"reference_doctype": "Client", "reference_name": client.name}) == comments
+	)
 
 
 def test_converted_client_is_read_only_except_for_managers(site):
@@ -218,9 +220,13 @@ def test_http_convert_is_403_without_the_right_and_works_with_it(site, committed
 
 	status, body = http.call(site.local.site, "POST", path, {"client": client.name})
 	assert status == 403, body  # Guest
-	status, _ = http.call(site.local.site, "POST", path, {"client": client.name}, tokens[fixtures.SALES_MANAGER])
+	status, _ = http.call(
+		site.local.site, "POST", path, {"client": client.name}, tokens[fixtures.SALES_MANAGER]
+	)
 	assert status == 403
-	status, body = http.call(site.local.site, "POST", path, {"client": client.name}, tokens[fixtures.SALES_USER])
+	status, body = http.call(
+		site.local.site, "POST", path, {"client": client.name}, tokens[fixtures.SALES_USER]
+	)
 	assert status == 200
 	site.db.rollback()
 	assert body["message"] == site.db.get_value("Client", client.name, "customer")

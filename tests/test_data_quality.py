@@ -33,7 +33,12 @@ def test_valid_company_and_individual_tax_ids_are_accepted_and_trimmed(site):
 		("Company", "77070838A3", None, "must contain digits only"),
 		("Company", "7707 083893", None, "must contain digits only"),
 		("Company", SBER_INN, "77360100", "must have 9 characters"),
-		("Company", SBER_INN, "7736ab001", "must be 4 digits, 2 digits or capital Latin letters, then 3 digits"),
+		(
+			"Company",
+			SBER_INN,
+			"7736ab001",
+			"must be 4 digits, 2 digits or capital Latin letters, then 3 digits",
+		),
 		("Individual", PERSON_INN, SBER_KPP, "KPP is for companies only"),
 	],
 )

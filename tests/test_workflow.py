@@ -136,7 +136,12 @@ def test_migrate_keeps_an_admins_edits_to_the_workflow(site):
 	doc.transitions = [row for row in doc.transitions if row.allowed != "Sales Manager"]
 	doc.append(
 		"transitions",
-		{"state": "Draft", "action": SEND, "next_state": "Pending Conversion", "allowed": "Sales Master Manager"},
+		{
+			"state": "Draft",
+			"action": SEND,
+			"next_state": "Pending Conversion",
+			"allowed": "Sales Master Manager",
+		},
 	)
 	doc.save()
 

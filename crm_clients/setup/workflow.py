@@ -80,9 +80,9 @@ def ensure() -> None:
 def ensure_masters() -> None:
 	for state, style in WORKFLOW_STATES:
 		if not frappe.db.exists("Workflow State", state):
-			frappe.get_doc({"doctype": "Workflow State", "workflow_state_name": state, "style": style}).insert(
-				ignore_permissions=True
-			)
+			frappe.get_doc(
+				{"doctype": "Workflow State", "workflow_state_name": state, "style": style}
+			).insert(ignore_permissions=True)
 	for action in WORKFLOW_ACTIONS:
 		if not frappe.db.exists("Workflow Action Master", action):
 			frappe.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": action}).insert(
