@@ -81,9 +81,18 @@ def convert(client) -> None:
 	link_leads(client, customer)
 	client.customer = customer.name
 	client.status = STATUS_CONVERTED
+	close_assignments(client)
 	client.add_comment(
 		"Info", _("Converted into Customer {0}").format(get_link_to_form("Customer", customer.name))
 	)
+
+
+def close_assignments(client) -> None:
+	"""The colleagues' ToDos to convert this Client are done, whoever converted it."""
+	from frappe.desk.form.assign_to import close_all_assignments
+
+	# housekeeping of the conversion, not a right of the caller: the ToDos may be assigned to others
+	close_all_assignments("Client", client.name, ignore_permissions=True)
 
 
 def find_customer_by_tax_id(client):

@@ -121,20 +121,20 @@ def fill_client_from_lead(lead, client, create_contact: bool) -> None:
 
 def get_industry_for(industry_type: str | None) -> str | None:
 	"""The Industry mapped to this ERPNext Industry Type, else an Industry of the same name."""
-	if not industry_type:
-		return None
-	return frappe.db.get_value(
-		"Industry", {"industry_type": industry_type}, "name", order_by="creation asc"
-	) or frappe.db.exists("Industry", industry_type)
+	return find_master_mapped_to("Industry", "industry_type", industry_type)
 
 
 def get_business_region_for(territory: str | None) -> str | None:
 	"""The Business Region mapped to this Territory, else a Business Region of the same name."""
-	if not territory:
+	return find_master_mapped_to("Business Region", "territory", territory)
+
+
+def find_master_mapped_to(doctype: str, mapping_field: str, value: str | None) -> str | None:
+	if not value:
 		return None
-	return frappe.db.get_value(
-		"Business Region", {"territory": territory}, "name", order_by="creation asc"
-	) or frappe.db.exists("Business Region", territory)
+	return frappe.db.get_value(doctype, {mapping_field: value}, "name", order_by="creation asc") or (
+		frappe.db.exists(doctype, value)
+	)
 
 
 def get_lead_contact(lead, create: bool = False) -> str | None:

@@ -82,11 +82,16 @@ def test_masters_map_to_erpnext_optionally(site):
 		site.db.get_value("Industry Type", {}, "name")
 		or site.get_doc({"doctype": "Industry Type", "industry": "Manufacturing"}).insert().name
 	)
+	territory = site.get_doc(
+		{"doctype": "Territory", "territory_name": "Дальний Восток", "parent_territory": "All Territories"}
+	).insert()
 	industry = fixtures.make_industry(industry_type=industry_type)
-	region = fixtures.make_region(territory="All Territories")
+	region = fixtures.make_region(territory=territory.name)
 	assert industry.industry_type == industry_type
-	assert region.territory == "All Territories"
+	assert region.territory == territory.name
 	assert fixtures.make_industry().industry_type is None
+	# the desk's pre-filled default Territory (the root) is no mapping
+	assert fixtures.make_region().territory is None
 
 
 def test_master_names_are_unique(site):
@@ -221,4 +226,3 @@ def test_new_business_region_maps_to_the_territory_of_the_same_name(site):
 		{"doctype": "Territory", "territory_name": "Урал", "parent_territory": "All Territories"}
 	).insert()
 	assert fixtures.make_region("Урал").territory == "Урал"
-	assert fixtures.make_region("Урал-2", territory="All Territories").territory == "All Territories"

@@ -166,3 +166,29 @@ def test_an_admins_own_active_workflow_stays_in_charge(site):
 	workflow.ensure()  # what migrate runs for the workflow (custom fields are DDL and would commit)
 	assert site.db.get_value("Workflow", workflow.WORKFLOW_NAME, "is_active") == 0
 	assert site.db.get_value("Workflow", "Our own route", "is_active") == 1
+
+
+def test_assignment_to_a_colleague_is_closed_once_the_client_is_converted(site):
+	client = fixtures.make_client()
+	act(site, fixtures.SALES_USER, client, SEND)
+	site.set_user("Administrator")
+	# what the desk's assignment makes (frappe.desk.form.assign_to.add also e-mails, and this site has no mail)
+	site.get_doc(
+		{
+			"doctype": "ToDo",
+			"allocated_to": fixtures.MASTER_MANAGER,
+			"reference_type": "Client",
+			"reference_name": client.name,
+			"description": "Convert",
+		}
+	).insert()
+	todo = {
+		"reference_type": "Client",
+		"reference_name": client.name,
+		"allocated_to": fixtures.MASTER_MANAGER,
+	}
+	assert site.db.get_value("ToDo", todo, "status") == "Open"
+
+	act(site, fixtures.MASTER_MANAGER, client, CONVERT)
+
+	assert site.db.get_value("ToDo", todo, "status") == "Closed"

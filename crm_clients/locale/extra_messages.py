@@ -42,6 +42,11 @@ VOCABULARY = (
 	"Marketing",
 	"Lead",
 	"Leads",
+	# Frappe's own words on the Client's pages, missing from Frappe's ru (or, "Report {0}", mistranslated)
+	"Connections",
+	"Report {0}",
+	"Search for {0}",
+	"This form is not editable due to a Workflow.",
 )
 
 

@@ -20,10 +20,12 @@ class BusinessRegion(Document):
 	# end: auto-generated types
 
 	def before_insert(self):
-		self.prefer_same_named_territory()
+		self.replace_default_territory()
 
-	def prefer_same_named_territory(self):
-		"""A Territory named like the region maps it, unless the user chose another than the default one."""
-		default = frappe.defaults.get_user_default("territory")
-		if self.territory in (None, "", default) and frappe.db.exists("Territory", self.region_name):
-			self.territory = self.region_name
+	def replace_default_territory(self):
+		"""The desk pre-fills `territory` with the user's default Territory (ERPNext's root, usually), which
+		tells nothing about the region: a Territory named like the region maps it instead, else none does
+		(conversion then falls back to the default anyway)."""
+		if self.territory and self.territory != frappe.defaults.get_user_default("territory"):
+			return
+		self.territory = self.region_name if frappe.db.exists("Territory", self.region_name) else None

@@ -6,6 +6,11 @@ frappe.ui.form.on("Client", {
 		frm.set_query("contact", "contacts", () => ({
 			filters: { status: ["!=", "Unsubscribed"] },
 		}));
+		// read-only Select values in the app's own words (translated in the "Client" context, as the form's dropdowns are)
+		for (const fieldname of ["client_type", "status"]) {
+			frappe.meta.get_docfield("Client", fieldname).formatter = (value) =>
+				value ? frappe.utils.escape_html(__(value, null, "Client")) : "";
+		}
 	},
 
 	refresh(frm) {
@@ -16,6 +21,10 @@ frappe.ui.form.on("Client", {
 		crm_clients.client.add_new_contact_button(frm);
 		crm_clients.client.add_conversion_button(frm);
 		crm_clients.client.show_customer_button(frm);
+	},
+
+	after_save(frm) {
+		crm_clients.client.forget_cached_lead(frm);
 	},
 
 	after_workflow_action(frm) {
@@ -57,9 +66,16 @@ Object.assign(crm_clients.client, {
 			],
 			primary_action_label: __("Save"),
 			primary_action(values) {
-				frappe
-					.xcall("crm_clients.api.create_contact", values)
-					.then((contact) => {
+				// one Contact per click: a second click while saving would create it twice
+				if (dialog.crm_saving) return;
+				dialog.crm_saving = true;
+				frappe.call({
+					method: "crm_clients.api.create_contact",
+					args: values,
+					freeze: true,
+					callback(r) {
+						const contact = r.message;
+						if (!contact) return;
 						const row = frm.add_child("contacts", { contact: contact.name });
 						Object.assign(row, {
 							full_name: contact.full_name,
@@ -69,10 +85,23 @@ Object.assign(crm_clients.client, {
 						frm.refresh_field("contacts");
 						frm.dirty();
 						dialog.hide();
-					});
+					},
+					always() {
+						dialog.crm_saving = false;
+					},
+				});
 			},
 		});
 		dialog.show();
+	},
+
+	// saving (or converting) the Client changes its source Lead on the server: drop the Lead's cached copy,
+	// so that its form shows the Client when the user goes back to it (as ERPNext's Task does for its Project)
+	forget_cached_lead(frm) {
+		const lead = frm.doc.lead && locals.Lead && locals.Lead[frm.doc.lead];
+		if (lead && !lead.__unsaved) {
+			frappe.model.remove_from_locals("Lead", frm.doc.lead);
+		}
 	},
 
 	add_conversion_button(frm) {
@@ -89,7 +118,7 @@ Object.assign(crm_clients.client, {
 
 	convert(frm) {
 		frappe.confirm(
-			__("Convert Client {0} into a Customer?", [frm.doc.client_name.bold()]),
+			__("Convert Client {0} into a Customer?", [frappe.utils.escape_html(frm.doc.client_name).bold()]),
 			() =>
 				frappe.call({
 					method: "crm_clients.api.convert_to_customer",
@@ -99,9 +128,10 @@ Object.assign(crm_clients.client, {
 					callback(r) {
 						if (!r.message) return;
 						frappe.show_alert({
-							message: __("Customer {0} is ready", [r.message]),
+							message: __("Customer {0} is ready", [frappe.utils.escape_html(r.message)]),
 							indicator: "green",
 						});
+						crm_clients.client.forget_cached_lead(frm);
 						frm.reload_doc();
 					},
 				})
@@ -134,7 +164,11 @@ Object.assign(crm_clients.client, {
 								doctype: frm.doctype,
 								name: frm.doc.name,
 								assign_to: [values.user],
-								description: values.comment || __("Convert Client {0} into a Customer", [frm.doc.client_name]),
+								description:
+									values.comment ||
+									__("Convert Client {0} into a Customer", [
+										frappe.utils.escape_html(frm.doc.client_name),
+									]),
 							})
 							.then(() => {
 								dialog.hide();
