@@ -33,6 +33,14 @@ def _why_no_site() -> str | None:
 NO_SITE_REASON = _why_no_site()
 
 
+def skip_module_without_frappe() -> None:
+	"""For test modules that import Frappe at the top: skip them whole, with the reason, where it is missing."""
+	try:
+		import frappe
+	except ImportError:
+		pytest.skip(NO_SITE_REASON, allow_module_level=True)
+
+
 def pytest_report_header(config):
 	if NO_SITE_REASON:
 		return [f"crm_clients: SITE TESTS WILL BE SKIPPED: {NO_SITE_REASON}"]

@@ -2,6 +2,11 @@
 
 import pytest
 
+from tests.conftest import skip_module_without_frappe
+
+skip_module_without_frappe()
+
+
 from tests import fixtures
 
 pytestmark = pytest.mark.usefixtures("site")

@@ -1,8 +1,12 @@
 """Conversion into a Customer («Перевести в контрагенты»): rights, mapping, atomicity, idempotence."""
 
-import threading
-
 import pytest
+
+from tests.conftest import skip_module_without_frappe
+
+skip_module_without_frappe()
+
+import threading
 
 from crm_clients.api import convert_to_customer
 from tests import fixtures, http

@@ -2,6 +2,11 @@
 
 import pytest
 
+from tests.conftest import skip_module_without_frappe
+
+skip_module_without_frappe()
+
+
 from crm_clients.data_quality import normalize_name
 from tests import fixtures
 

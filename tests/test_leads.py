@@ -1,8 +1,13 @@
 """Lead ↔ Client on a real site: the Lead's button (mapper), saving, deleting, renaming, the Client's
 Connections tab, and «Create Clients» from the Lead list for many Leads at once."""
 
-import frappe
 import pytest
+
+from tests.conftest import skip_module_without_frappe
+
+skip_module_without_frappe()
+
+import frappe
 from frappe.utils import random_string
 
 from crm_clients import api, leads

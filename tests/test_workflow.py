@@ -1,6 +1,11 @@
 """The route «Маршрут»: workflow "Client Conversion" (contract: states, actions, roles)."""
 
 import pytest
+
+from tests.conftest import skip_module_without_frappe
+
+skip_module_without_frappe()
+
 from frappe.model.workflow import WorkflowTransitionError, apply_workflow
 
 from crm_clients.api import convert_to_customer, get_users_who_can_convert
