@@ -3,6 +3,7 @@
 import frappe
 
 from crm_clients import contacts, conversion
+from crm_clients import leads as client_leads
 
 
 @frappe.whitelist(methods=["POST"])
@@ -34,22 +35,16 @@ def get_users_who_can_convert(client: str) -> list[dict]:
 @frappe.whitelist()
 def make_client_from_lead(source_name: str, target_doc: str | dict | None = None):
 	"""A new, unsaved Client mapped from the Lead (the Lead form's button); refused if the Lead has a Client."""
-	from crm_clients import leads
-
-	return leads.make_client(source_name, target_doc)
+	return client_leads.make_client(source_name, target_doc)
 
 
 @frappe.whitelist(methods=["POST"])
 def make_clients_from_leads(leads: list[str] | str) -> dict:
 	"""Clients for the selected Leads: the summary, or for more than 20 Leads the background job's id."""
-	from crm_clients import leads as lead_clients
-
-	return lead_clients.make_clients(leads)
+	return client_leads.make_clients(leads)
 
 
 @frappe.whitelist()
 def get_lead_values_from_client(client: str) -> dict:
 	"""Values for a new Lead made from the Client's Connections tab (Industry Type, Territory, company)."""
-	from crm_clients import leads
-
-	return leads.get_lead_values_from_client(client)
+	return client_leads.get_lead_values_from_client(client)
