@@ -4,6 +4,8 @@ One code path serves the button/API (`convert_client`) and the route: reaching t
 status is Converted makes `Client.validate` call `convert` in the same transaction.
 """
 
+from contextlib import contextmanager
+
 import frappe
 from frappe import _
 from frappe.utils import get_link_to_form
@@ -41,20 +43,25 @@ def convert_client(client_name: str) -> str:
 	if has_live_customer(client, for_update=True):
 		return client.customer
 
-	savepoint = "crm_clients_conversion"
-	frappe.db.savepoint(savepoint)
-	try:
+	with all_or_nothing():
 		convert(client)
 		client.save()
 		move_workflow_to_converted(client)
-	except Exception:
-		undo_to_savepoint(savepoint)
-		raise
 	return client.customer
 
 
+@contextmanager
+def all_or_nothing(savepoint: str = "crm_clients_conversion"):
+	"""Undo every write of the block when it fails (a savepoint inside the caller's transaction)."""
+	frappe.db.savepoint(savepoint)
+	try:
+		yield
+	except Exception:
+		undo_to_savepoint(savepoint)
+		raise
+
+
 def undo_to_savepoint(savepoint: str) -> None:
-	"""Undo the conversion's writes; the caller re-raises the error that caused it."""
 	try:
 		frappe.db.rollback(save_point=savepoint)
 	except Exception:

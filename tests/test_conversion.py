@@ -280,3 +280,20 @@ def test_form_of_a_converted_client_is_locked_for_non_managers(site):
 		doc.run_method("onload")
 		assert doc.get_onload().locked_after_conversion is locked
 		assert doc.get_onload().can_convert is (user == fixtures.SALES_USER)
+
+
+def test_failure_after_the_customer_is_made_undoes_the_customer_too(site):
+	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+	anna = fixtures.make_contact("Anna")
+	client = fixtures.make_client(contacts=[anna.name])
+	# linking the Contact to the new Customer will fail: a customised site wants a designation on Contacts
+	make_property_setter("Contact", "designation", "reqd", 1, "Check", validate_fields_for_doctype=False)
+	site.clear_cache(doctype="Contact")
+	customers = site.db.count("Customer")
+
+	with pytest.raises(site.MandatoryError):
+		convert_to_customer(client.name)
+
+	assert site.db.count("Customer") == customers
+	assert site.db.get_value("Client", client.name, ["customer", "status"]) == (None, "Open")

@@ -126,6 +126,22 @@ def test_failing_conversion_on_the_route_leaves_the_client_pending(site):
 	assert state_of(site, client) == ("Pending Conversion", "Pending Conversion", None)
 
 
+def test_failure_after_the_customer_is_made_on_the_route_undoes_it(site):
+	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+	anna = fixtures.make_contact("Anna")
+	client = fixtures.make_client(contacts=[anna.name])
+	act(site, fixtures.SALES_USER, client, SEND)
+	make_property_setter("Contact", "designation", "reqd", 1, "Check", validate_fields_for_doctype=False)
+	site.clear_cache(doctype="Contact")
+	customers = site.db.count("Customer")
+	with pytest.raises(site.MandatoryError):
+		act(site, fixtures.MASTER_MANAGER, client, CONVERT)
+	site.set_user("Administrator")
+	assert site.db.count("Customer") == customers
+	assert state_of(site, client) == ("Pending Conversion", "Pending Conversion", None)
+
+
 @pytest.mark.parametrize("start", ["Draft", "Pending Conversion"])
 def test_direct_conversion_moves_the_route_to_converted(site, start):
 	client = fixtures.make_client()

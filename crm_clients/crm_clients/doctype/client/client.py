@@ -78,7 +78,8 @@ class Client(Document):
 	def convert_when_route_reaches_converted(self):
 		"""The route's Converted state (status set by the workflow) creates the Customer in the same save."""
 		if self.status == STATUS_CONVERTED and not self.is_new() and not conversion.has_live_customer(self):
-			conversion.convert(self)
+			with conversion.all_or_nothing():
+				conversion.convert(self)
 
 	def set_status(self):
 		"""`status` is the app's: Converted once a Customer is set, else what the route says (Open by default)."""
