@@ -93,3 +93,11 @@ def api_credentials(user: str) -> tuple[str, str]:
 		doc.save(ignore_permissions=True)
 		return doc.api_key, doc.api_secret
 	return doc.api_key, get_decrypted_password("User", user, "api_secret")
+
+
+def make_field_mandatory(doctype: str, fieldname: str) -> None:
+	"""Customise the site like an admin would (a Property Setter, rolled back with the test)."""
+	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+	make_property_setter(doctype, fieldname, "reqd", 1, "Check", validate_fields_for_doctype=False)
+	frappe.clear_cache(doctype=doctype)

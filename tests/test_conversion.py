@@ -158,10 +158,7 @@ def test_client_whose_customer_was_deleted_is_converted_afresh(site):
 
 
 def test_failure_inside_customer_creation_leaves_no_trace(site):
-	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
-
-	make_property_setter("Customer", "website", "reqd", 1, "Check", validate_fields_for_doctype=False)
-	site.clear_cache(doctype="Customer")
+	fixtures.make_field_mandatory("Customer", "website")
 	anna = fixtures.make_contact("Anna")
 	lead = fixtures.make_lead(company_name="Atomic lead")
 	client = fixtures.make_client(contacts=[anna.name], lead=lead.name)
@@ -283,13 +280,10 @@ def test_form_of_a_converted_client_is_locked_for_non_managers(site):
 
 
 def test_failure_after_the_customer_is_made_undoes_the_customer_too(site):
-	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
-
 	anna = fixtures.make_contact("Anna")
 	client = fixtures.make_client(contacts=[anna.name])
 	# linking the Contact to the new Customer will fail: a customised site wants a designation on Contacts
-	make_property_setter("Contact", "designation", "reqd", 1, "Check", validate_fields_for_doctype=False)
-	site.clear_cache(doctype="Contact")
+	fixtures.make_field_mandatory("Contact", "designation")
 	customers = site.db.count("Customer")
 
 	with pytest.raises(site.MandatoryError):
