@@ -294,6 +294,7 @@ def make_clients(leads, now: bool = False) -> dict:
 			queue="long",
 			timeout=max(600, len(names) * 5),
 			job_id=job_id,
+			enqueue_after_commit=True,  # no job for a request that fails, nor before its data is committed
 			leads=names,
 		)
 		return {"queued": True, "job_id": job_id, "total": len(names)}
