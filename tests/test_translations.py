@@ -374,13 +374,29 @@ def test_marketing_workspace_is_installed(site):
 	clients = next(shortcut for shortcut in workspace.shortcuts if shortcut.link_to == "Client")
 	assert json.loads(clients.stats_filter) == {"status": "Open"}
 	chart = frappe.get_doc("Dashboard Chart", "Clients by Status")
-	assert (chart.chart_type, chart.document_type, chart.group_by_based_on) == (
-		"Group By",
-		"Client",
-		"status",
-	)
+	# a custom source, so that the statuses are shown translated
+	assert (chart.chart_type, chart.source) == ("Custom", "Clients by Status")
 	card = frappe.get_doc("Number Card", "Open Clients")
 	assert (card.document_type, card.function) == ("Client", "Count")
 	assert json.loads(card.filters_json) == [["Client", "status", "=", "Open", False]]
 	assert {row.chart_name for row in workspace.charts} >= {"Clients by Status"}
 	assert {row.number_card_name for row in workspace.number_cards} == {"Open Clients"}
+
+
+@pytest.mark.usefixtures("site")
+def test_clients_by_status_chart_speaks_russian(ru_user):
+	from crm_clients.crm_clients.dashboard_chart_source.clients_by_status.clients_by_status import get
+	from tests import fixtures
+
+	frappe = ru_user
+	frappe.set_user("Administrator")
+	before = {status: frappe.db.count("Client", {"status": status}) for status in ("Open", "Converted")}
+	fixtures.make_client()
+	frappe.set_user(RU_USER)
+
+	data = get(no_cache=1)
+
+	assert "Открыт" in data["labels"]
+	assert "Open" not in data["labels"]
+	values = dict(zip(data["labels"], data["datasets"][0]["values"], strict=True))
+	assert values["Открыт"] == before["Open"] + 1
