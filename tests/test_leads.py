@@ -400,3 +400,14 @@ def test_sales_user_limited_to_some_leads_cannot_create_clients_for_others(site)
 
 	summary = api.make_clients_from_leads([mine.name])
 	assert summary["counts"]["created"] == 1
+
+
+def test_deleting_the_source_lead_keeps_the_client(site):
+	lead = make_lead(company_name="Short-lived " + random_string(6))
+	client = make_client(client_name=lead.company_name, lead=lead.name)
+	assert frappe.db.get_value("Lead", lead.name, "client") == client.name
+
+	frappe.delete_doc("Lead", lead.name)
+
+	assert frappe.db.exists("Client", client.name)
+	assert frappe.db.get_value("Client", client.name, "lead") is None
