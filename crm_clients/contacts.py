@@ -9,22 +9,26 @@ CONTACT_DETAIL_FIELDS = ("full_name", "phone", "mobile_no", "email_id")
 def fill_contact_rows(client) -> None:
 	"""Fill full name, phone and email of every row from its Contact (read-only copies)."""
 	for row in client.contacts:
-		details = get_contact_details(row.contact)
-		if not details:
+		values = contact_row_values(row.contact)
+		if not values:
 			frappe.throw(
 				_("Row #{0}: Contact {1} does not exist.").format(row.idx, frappe.bold(row.contact)),
 				frappe.LinkValidationError,
 				title=_("Contact Persons"),
 			)
-		row.full_name = details.full_name
-		row.phone = details.phone or details.mobile_no
-		row.email = details.email_id
+		row.update(values)
 
 
-def get_contact_details(contact: str | None):
-	if not contact:
+def contact_row_values(contact: str | None) -> dict | None:
+	"""What a contact row shows of its Contact: full name, phone (else mobile) and email; None if it is gone."""
+	details = contact and frappe.db.get_value("Contact", contact, CONTACT_DETAIL_FIELDS, as_dict=True)
+	if not details:
 		return None
-	return frappe.db.get_value("Contact", contact, CONTACT_DETAIL_FIELDS, as_dict=True)
+	return {
+		"full_name": details.full_name,
+		"phone": details.phone or details.mobile_no,
+		"email": details.email_id,
+	}
 
 
 def validate_contact_rows(client) -> None:
@@ -59,17 +63,14 @@ def get_primary_contact(client) -> str | None:
 def link_contacts_to(contacts: list[str], link_doctype: str, link_name: str) -> None:
 	"""Add a Dynamic Link to `link_doctype`/`link_name` on each Contact that lacks one."""
 	for contact_name in contacts:
-		contact = frappe.get_doc("Contact", contact_name)
-		if has_link(contact, link_doctype, link_name):
-			continue
-		contact.append("links", {"link_doctype": link_doctype, "link_name": link_name})
-		contact.save()
+		add_link(frappe.get_doc("Contact", contact_name), link_doctype, link_name)
 
 
-def has_link(contact, link_doctype: str, link_name: str) -> bool:
-	return any(
-		link.link_doctype == link_doctype and link.link_name == link_name for link in contact.get("links")
-	)
+def add_link(doc, link_doctype: str, link_name: str) -> None:
+	"""Link a Contact or an Address (their `links` table) to a document, once."""
+	if not doc.has_link(link_doctype, link_name):
+		doc.append("links", {"link_doctype": link_doctype, "link_name": link_name})
+		doc.save()
 
 
 def create_contact(
@@ -119,10 +120,4 @@ def find_contact_by_email(email: str | None) -> str | None:
 
 
 def contact_summary(contact: str) -> dict:
-	details = get_contact_details(contact)
-	return {
-		"name": contact,
-		"full_name": details.full_name,
-		"phone": details.phone or details.mobile_no,
-		"email": details.email_id,
-	}
+	return {"name": contact, **contact_row_values(contact)}

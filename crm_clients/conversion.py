@@ -4,15 +4,15 @@ One code path serves the button/API (`convert_client`) and the route: reaching t
 status is Converted makes `Client.validate` call `convert` in the same transaction.
 """
 
-from contextlib import contextmanager
-
 import frappe
 from frappe import _
 from frappe.utils import get_link_to_form
 
 from crm_clients import contacts
+from crm_clients.savepoints import all_or_nothing
 
 STATUS_CONVERTED = "Converted"
+CONVERSION_SAVEPOINT = "crm_clients_conversion"
 
 
 def can_convert(client) -> bool:
@@ -43,30 +43,11 @@ def convert_client(client_name: str) -> str:
 	if has_live_customer(client, for_update=True):
 		return client.customer
 
-	with all_or_nothing():
+	with all_or_nothing(CONVERSION_SAVEPOINT):
 		convert(client)
 		client.save()
 		move_workflow_to_converted(client)
 	return client.customer
-
-
-@contextmanager
-def all_or_nothing(savepoint: str = "crm_clients_conversion"):
-	"""Undo every write of the block when it fails (a savepoint inside the caller's transaction)."""
-	frappe.db.savepoint(savepoint)
-	try:
-		yield
-	except Exception:
-		undo_to_savepoint(savepoint)
-		raise
-
-
-def undo_to_savepoint(savepoint: str) -> None:
-	try:
-		frappe.db.rollback(save_point=savepoint)
-	except Exception:
-		# the database already ended the transaction (a deadlock, a lost connection): nothing is left to undo
-		frappe.log_error(title=_("Conversion into a Customer: rollback to the savepoint failed"))
 
 
 def has_live_customer(client, for_update: bool = False) -> bool:
@@ -148,26 +129,34 @@ def get_customer_group() -> str | None:
 
 
 def get_territory(business_region: str | None) -> str | None:
-	"""The region's Territory, else a Territory of the same name, else Selling Settings' default."""
-	if business_region:
-		territory = frappe.db.get_value("Business Region", business_region, "territory")
-		if territory:
-			return territory
-		if frappe.db.exists("Territory", business_region):
-			return business_region
-	return frappe.db.get_single_value("Selling Settings", "territory") or frappe.db.get_value(
-		"Territory", {"is_group": 1, "parent_territory": ("is", "not set")}, "name"
+	"""The region's Territory, else Selling Settings' default, else the root Territory."""
+	return (
+		get_mapped_territory(business_region)
+		or frappe.db.get_single_value("Selling Settings", "territory")
+		or frappe.db.get_value("Territory", {"is_group": 1, "parent_territory": ("is", "not set")}, "name")
 	)
+
+
+def get_mapped_territory(business_region: str | None) -> str | None:
+	"""The region's Territory, else a Territory of the same name, else none."""
+	return erpnext_master_for("Business Region", "territory", "Territory", business_region)
 
 
 def get_industry_type(industry: str | None) -> str | None:
 	"""The industry's Industry Type, else an Industry Type of the same name, else none."""
-	if not industry:
+	return erpnext_master_for("Industry", "industry_type", "Industry Type", industry)
+
+
+def erpnext_master_for(
+	doctype: str, mapping_field: str, erpnext_doctype: str, name: str | None
+) -> str | None:
+	"""The ERPNext master our master `name` maps to, else the ERPNext master of the same name, else none."""
+	if not name:
 		return None
-	industry_type = frappe.db.get_value("Industry", industry, "industry_type")
-	if industry_type:
-		return industry_type
-	return industry if frappe.db.exists("Industry Type", industry) else None
+	mapped = frappe.db.get_value(doctype, name, mapping_field)
+	if mapped:
+		return mapped
+	return name if frappe.db.exists(erpnext_doctype, name) else None
 
 
 def link_contacts(client, customer) -> None:
@@ -185,10 +174,7 @@ def link_leads(client, customer) -> None:
 	for lead in leads:
 		frappe.db.set_value("Lead", lead, "status", "Converted")
 		for doctype, name in get_lead_contacts_and_addresses(lead):
-			doc = frappe.get_doc(doctype, name)
-			if not doc.has_link("Customer", customer.name):
-				doc.append("links", {"link_doctype": "Customer", "link_name": customer.name})
-				doc.save()
+			contacts.add_link(frappe.get_doc(doctype, name), "Customer", customer.name)
 
 
 def get_lead_contacts_and_addresses(lead: str) -> list[tuple[str, str]]:

@@ -13,12 +13,10 @@ from frappe import _
 from frappe.model.mapper import get_mapped_doc
 from frappe.utils import escape_html, get_link_to_form, strip_html
 
-from crm_clients import contacts
+from crm_clients import contacts, conversion
 from crm_clients.data_quality import normalize_name
-
-COMPANY = "Company"
-INDIVIDUAL = "Individual"
-STATUS_CONVERTED = "Converted"
+from crm_clients.savepoints import all_or_nothing
+from crm_clients.tax_ids import COMPANY, INDIVIDUAL
 
 # More Leads than this are processed by a background job
 BULK_SYNC_LIMIT = 20
@@ -184,14 +182,11 @@ def get_lead_contact(lead, create: bool = False) -> str | None:
 def add_contact_row(client, contact: str) -> bool:
 	if any(row.contact == contact for row in client.get("contacts")):
 		return False
-	details = contacts.get_contact_details(contact) or frappe._dict()
 	client.append(
 		"contacts",
 		{
 			"contact": contact,
-			"full_name": details.full_name,
-			"phone": details.phone or details.mobile_no,
-			"email": details.email_id,
+			**(contacts.contact_row_values(contact) or {}),
 			"is_primary": 0 if client.get("contacts") else 1,
 		},
 	)
@@ -202,19 +197,16 @@ def get_lead_values_from_client(client_name: str) -> dict:
 	"""Values for a new Lead made from a Client (its Connections tab): ERPNext's Industry Type and Territory."""
 	client = frappe.get_doc("Client", client_name)
 	client.check_permission("read")
-	from crm_clients.conversion import get_industry_type
-
 	values = {
 		"client": client.name,
-		"industry": get_industry_type(client.industry),
+		"industry": conversion.get_industry_type(client.industry),
 		"country": client.country,
 	}
 	if client.client_type == COMPANY:
 		values["company_name"] = client.client_name
-	if client.business_region:
-		territory = frappe.db.get_value("Business Region", client.business_region, "territory")
-		if territory or frappe.db.exists("Territory", client.business_region):
-			values["territory"] = territory or client.business_region
+	territory = conversion.get_mapped_territory(client.business_region)
+	if territory:
+		values["territory"] = territory
 	return values
 
 
@@ -320,18 +312,14 @@ def create_clients_for_leads(leads: list[str], publish_progress: bool = False) -
 	clients_by_company = {}
 	total = len(leads)
 	for index, name in enumerate(leads):
-		savepoint = f"crm_clients_lead_{index}"
 		messages = len(frappe.local.message_log)
-		frappe.db.savepoint(savepoint)
 		try:
-			outcome, row = process_lead(name, clients_by_company)
+			with all_or_nothing(f"crm_clients_lead_{index}"):
+				outcome, row = process_lead(name, clients_by_company)
 		except Exception as error:
-			end_savepoint(savepoint, rollback=True)
 			if not isinstance(error, frappe.ValidationError | frappe.PermissionError):
 				frappe.log_error(title=_("Create Client from Lead {0}").format(name))
 			outcome, row = "failed", {"lead": name, "reason": get_error_message(error)}
-		else:
-			end_savepoint(savepoint)
 		del frappe.local.message_log[messages:]
 		summary[outcome].append(row)
 		if publish_progress:
@@ -345,19 +333,6 @@ def create_clients_for_leads(leads: list[str], publish_progress: bool = False) -
 	summary["message"] = get_summary_message(summary)
 	summary["indicator"] = "orange" if summary["failed"] else "green"
 	return summary
-
-
-def end_savepoint(savepoint: str, rollback: bool = False) -> None:
-	"""Roll back to or release the Lead's savepoint; a hook that committed meanwhile has already ended it."""
-	try:
-		if rollback:
-			frappe.db.rollback(save_point=savepoint)
-		else:
-			frappe.db.release_savepoint(savepoint)
-	except Exception as error:
-		# MariaDB 1305: SAVEPOINT does not exist
-		if not (error.args and error.args[0] == 1305):
-			raise
 
 
 def process_lead(name: str, clients_by_company: dict) -> tuple[str, dict]:
@@ -403,7 +378,7 @@ def join_client(lead, client_name: str) -> None:
 	lead.client = client_name
 	lead.save()
 	client = frappe.get_doc("Client", client_name)
-	if client.status == STATUS_CONVERTED or client.customer or not client.has_permission("write"):
+	if client.status == conversion.STATUS_CONVERTED or client.customer or not client.has_permission("write"):
 		return
 	contact = get_lead_contact(lead, create=True)
 	if contact and add_contact_row(client, contact):

@@ -6,10 +6,11 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_clients import contacts, conversion, data_quality, leads
+from crm_clients.savepoints import all_or_nothing
 
 STATUS_OPEN = "Open"
 STATUS_PENDING = "Pending Conversion"
-STATUS_CONVERTED = "Converted"
+STATUS_CONVERTED = conversion.STATUS_CONVERTED
 CONVERTED_CLIENT_EDITORS = ("Sales Manager", "Sales Master Manager", "System Manager")
 
 
@@ -78,7 +79,7 @@ class Client(Document):
 	def convert_when_route_reaches_converted(self):
 		"""The route's Converted state (status set by the workflow) creates the Customer in the same save."""
 		if self.status == STATUS_CONVERTED and not self.is_new() and not conversion.has_live_customer(self):
-			with conversion.all_or_nothing():
+			with all_or_nothing(conversion.CONVERSION_SAVEPOINT):
 				conversion.convert(self)
 
 	def set_status(self):
