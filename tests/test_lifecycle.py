@@ -220,29 +220,7 @@ def _lifecycle_lock():
 @pytest.fixture(scope="module")
 def lifecycle(_lifecycle_lock) -> LifecycleSite:
 	site = LifecycleSite(SITE)
-	if not site.config_path.exists():
-		_run(
-			[
-				"bench",
-				"new-site",
-				SITE,
-				"--db-root-username",
-				DB_ROOT_USER,
-				"--db-root-password",
-				DB_ROOT_PASSWORD,
-				"--admin-password",
-				"admin",
-				"--install-app",
-				"erpnext",
-			],
-			BENCH,
-			f"creating the lifecycle site {SITE}",
-		)
-	if "erpnext" not in site.installed_apps():  # a site whose creation was interrupted
-		site.bench("install-app", "erpnext")
-	# ERPNext's setup is complete once a Company exists
-	if site.execute("frappe.db.count", ["Company"]) == 0:
-		site.bench("execute", "erpnext.setup.utils.before_tests")
+	_run([str(REPO / "scripts" / "make-erpnext-site"), SITE], BENCH, f"making the lifecycle site {SITE}")
 	return site
 
 
