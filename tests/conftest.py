@@ -52,6 +52,10 @@ def pytest_terminal_summary(terminalreporter):
 		terminalreporter.write_sep("!", f"tests left records behind (before, after): {LEAKS}", red=True)
 	if NO_SITE_REASON:
 		terminalreporter.write_sep("!", f"site tests SKIPPED: {NO_SITE_REASON}", red=True, bold=True)
+	if IN_CI and SKIPPED:
+		terminalreporter.write_sep(
+			"!", f"CI=true: {len(SKIPPED)} skipped test(s) fail the run: {SKIPPED[:10]}", red=True, bold=True
+		)
 
 
 @pytest.fixture(scope="session")
@@ -94,8 +98,20 @@ def _count_records(frappe) -> dict[str, int]:
 	return {doctype: frappe.db.count(doctype) for doctype in WATCHED_DOCTYPES}
 
 
+# Under CI a skipped test fails the run: CI has made everything the tests need (scripts/run-tests)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+SKIPPED: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+	if report.skipped and not hasattr(report, "wasxfail"):
+		SKIPPED.append(report.nodeid)
+
+
 def pytest_sessionfinish(session, exitstatus):
 	if LEAKS and exitstatus == 0:
+		session.exitstatus = 1
+	if IN_CI and SKIPPED and session.exitstatus == 0:
 		session.exitstatus = 1
 
 

@@ -88,10 +88,11 @@ def api_credentials(user: str) -> tuple[str, str]:
 
 	doc = frappe.get_doc("User", user)
 	if not doc.api_key:
-		doc.api_key = frappe.generate_hash(length=15)
-		doc.api_secret = frappe.generate_hash(length=15)
+		api_key, api_secret = frappe.generate_hash(length=15), frappe.generate_hash(length=15)
+		doc.api_key, doc.api_secret = api_key, api_secret
+		# saving replaces a Password field's value on the document by asterisks: return the generated one
 		doc.save(ignore_permissions=True)
-		return doc.api_key, doc.api_secret
+		return api_key, api_secret
 	return doc.api_key, get_decrypted_password("User", user, "api_secret")
 
 

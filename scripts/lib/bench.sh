@@ -1,0 +1,271 @@
+# Shared by scripts/make-bench, scripts/run-tests and scripts/dev-server (sourced, not run).
+#
+# Variables (all optional):
+#   FRAPPE_BENCH_PATH       the bench (default ~/frappe-bench)
+#   FRAPPE_REPO             Frappe's source: a git URL, a local checkout or a git bundle file
+#                           (default https://github.com/frappe/frappe)
+#   ERPNEXT_REPO            ERPNext's source, the same kinds (default https://github.com/frappe/erpnext)
+#   FRAPPE_BRANCH           the branch of both (default version-15); ERPNEXT_BRANCH overrides ERPNext's
+#   FRAPPE_DB_ROOT_USER / FRAPPE_DB_ROOT_PASSWORD   the MariaDB root login (default root / root)
+#   CRM_CLIENTS_CACHE       where bundles are unpacked (default ~/.cache/crm_clients)
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bench_path="$(realpath -m "${FRAPPE_BENCH_PATH:-$HOME/frappe-bench}")"
+db_root_user="${FRAPPE_DB_ROOT_USER:-root}"
+db_root_password="${FRAPPE_DB_ROOT_PASSWORD:-root}"
+frappe_branch="${FRAPPE_BRANCH:-version-15}"
+erpnext_branch="${ERPNEXT_BRANCH:-$frappe_branch}"
+frappe_repo="${FRAPPE_REPO:-https://github.com/frappe/frappe}"
+erpnext_repo="${ERPNEXT_REPO:-https://github.com/frappe/erpnext}"
+sources_cache="${CRM_CLIENTS_CACHE:-$HOME/.cache/crm_clients}/sources"
+
+# Debian packages the bench, the tests and the app need (scripts/make-bench installs the missing ones)
+SYSTEM_PACKAGES=(
+	mariadb-server mariadb-client libmariadb-dev pkg-config redis-server
+	git curl build-essential python3-dev python3-venv cron
+	tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng chromium fonts-dejavu-core fonts-liberation
+)
+# the command each package provides, to tell whether it is there without dpkg (other distributions)
+declare -A PACKAGE_COMMANDS=(
+	[mariadb-server]=mariadbd [mariadb-client]=mariadb [redis-server]=redis-server [git]=git [curl]=curl
+	[build-essential]=gcc [pkg-config]=pkg-config [tesseract-ocr]=tesseract [chromium]=chromium
+)
+
+say() { printf '\n=== %s\n' "$*" >&2; }
+die() {
+	printf '\n!!! %s\n' "$*" >&2
+	exit 1
+}
+
+is_root() { [ "$(id -u)" = "0" ]; }
+
+bench_exists() { [ -x "$bench_path/env/bin/python" ] && [ -d "$bench_path/apps/frappe" ]; }
+bench_has_erpnext() { [ -d "$bench_path/apps/erpnext" ] && grep -qx erpnext "$bench_path/sites/apps.txt" 2>/dev/null; }
+
+bench() { (cd "$bench_path" && command bench "$@"); }
+
+# --- system packages
+
+package_missing() {
+	local package="$1"
+	if command -v dpkg-query >/dev/null 2>&1; then
+		[ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]
+	else
+		local command="${PACKAGE_COMMANDS[$package]:-}"
+		[ -n "$command" ] && ! command -v "$command" >/dev/null 2>&1
+	fi
+}
+
+ensure_system_packages() {
+	local missing=() package
+	for package in "$@"; do
+		package_missing "$package" && missing+=("$package")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if is_root && command -v apt-get >/dev/null 2>&1; then
+		say "installing system packages: ${missing[*]}"
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+	else
+		die "missing system packages: ${missing[*]} — install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}), or run this as root on Debian/Ubuntu"
+	fi
+}
+
+ensure_node() {
+	command -v node >/dev/null 2>&1 || ensure_system_packages nodejs npm
+	local major
+	major="$(node -e 'console.log(process.versions.node.split(".")[0])')"
+	[ "$major" -ge 18 ] || die "Node.js 18 or newer is needed (found $(node --version)); install it, e.g. from nodesource"
+	if ! command -v yarn >/dev/null 2>&1; then
+		say "installing yarn (npm install -g yarn)"
+		npm install -g --silent yarn >&2 || die "could not install yarn: run 'npm install -g yarn'"
+	fi
+}
+
+# --- MariaDB
+
+mariadb_alive() {
+	# exits 0 whenever the server answers, even when the login is refused
+	mysqladmin --protocol=tcp -h "${FRAPPE_DB_HOST:-127.0.0.1}" -P "${FRAPPE_DB_PORT:-3306}" ping >/dev/null 2>&1
+}
+
+configure_mariadb() {
+	# Frappe needs utf8mb4 (its own installation guide); written once, before the server starts
+	local conf=/etc/mysql/mariadb.conf.d/99-frappe.cnf
+	[ -d /etc/mysql/mariadb.conf.d ] && is_root || return 0
+	[ -f "$conf" ] && return 0
+	cat >"$conf" <<-'EOF'
+		# written by crm_clients' scripts: the character set Frappe needs
+		[mysqld]
+		character-set-client-handshake = FALSE
+		character-set-server = utf8mb4
+		collation-server = utf8mb4_unicode_ci
+
+		[mysql]
+		default-character-set = utf8mb4
+	EOF
+	if mariadb_alive; then
+		say "restarting MariaDB for utf8mb4"
+		service mariadb restart >/dev/null 2>&1 || true
+	fi
+}
+
+start_mariadb() {
+	configure_mariadb
+	if mariadb_alive; then return 0; fi
+	say "starting MariaDB"
+	service mariadb start >/dev/null 2>&1 || service mysql start >/dev/null 2>&1 || {
+		(mysqld_safe >/dev/null 2>&1 &)
+	}
+	for _ in $(seq 1 60); do
+		mariadb_alive && return 0
+		sleep 1
+	done
+	die "MariaDB did not start"
+}
+
+ensure_db_root_login() {
+	# Debian's MariaDB lets the system root in through its socket only; Frappe logs in with a password
+	local sql_login=(mariadb --protocol=tcp -h "${FRAPPE_DB_HOST:-127.0.0.1}" -P "${FRAPPE_DB_PORT:-3306}"
+		-u "$db_root_user" "-p$db_root_password")
+	"${sql_login[@]}" -e "SELECT 1" >/dev/null 2>&1 && return 0
+	if is_root && [ "$db_root_user" = "root" ] && mariadb -u root -e "SELECT 1" >/dev/null 2>&1; then
+		say "giving MariaDB's root the password of FRAPPE_DB_ROOT_PASSWORD (and keeping its socket login)"
+		mariadb -u root -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('$db_root_password'); FLUSH PRIVILEGES;"
+		"${sql_login[@]}" -e "SELECT 1" >/dev/null 2>&1 && return 0
+	fi
+	die "cannot log in to MariaDB as $db_root_user: set FRAPPE_DB_ROOT_USER / FRAPPE_DB_ROOT_PASSWORD"
+}
+
+# --- Redis (the bench's own servers, config/redis_*.conf)
+
+start_redis() {
+	local conf port
+	for conf in redis_cache redis_queue; do
+		[ -f "$bench_path/config/$conf.conf" ] || continue
+		port=$(awk '$1 == "port" {print $2}' "$bench_path/config/$conf.conf")
+		if redis-cli -p "$port" ping >/dev/null 2>&1; then continue; fi
+		say "starting Redis ($conf, port $port)"
+		(cd "$bench_path" && redis-server "config/$conf.conf" --daemonize yes >/dev/null)
+		for _ in $(seq 1 30); do
+			redis-cli -p "$port" ping >/dev/null 2>&1 && break
+			sleep 0.5
+		done
+	done
+}
+
+start_services() {
+	start_mariadb
+	ensure_db_root_login
+	start_redis
+}
+
+# --- the bench
+
+ensure_bench_cli() {
+	if command -v bench >/dev/null 2>&1; then return 0; fi
+	say "installing frappe-bench (the bench CLI) from PyPI"
+	if is_root; then
+		python3 -m pip install --quiet frappe-bench >&2
+	else
+		python3 -m pip install --quiet --user frappe-bench >&2
+		export PATH="$HOME/.local/bin:$PATH"
+	fi
+	command -v bench >/dev/null 2>&1 || die "the bench CLI is not on PATH after 'pip install frappe-bench'"
+}
+
+# A source as bench takes it: a git URL or a local checkout as is; a bundle file is cloned first.
+resolve_source() {
+	local source="$1" branch="$2" name="$3"
+	if [ -f "$source" ]; then
+		local checkout="$sources_cache/$name" wanted
+		wanted="$(git ls-remote "$source" "refs/heads/$branch" | cut -f1)"
+		[ -n "$wanted" ] || die "$source has no branch $branch"
+		if [ "$(git -C "$checkout" rev-parse HEAD 2>/dev/null)" != "$wanted" ]; then
+			rm -rf "$checkout"
+			mkdir -p "$sources_cache"
+			git clone --quiet --branch "$branch" "$source" "$checkout" >&2
+		fi
+		echo "$checkout"
+	else
+		echo "$source"
+	fi
+}
+
+# bench refuses to run as root unless the bench's config names the user it runs as
+allow_root_bench() {
+	local config="$1/sites/common_site_config.json"
+	is_root || return 0
+	mkdir -p "$1/sites"
+	python3 -c 'import json, os, sys
+path = sys.argv[1]
+config = json.load(open(path)) if os.path.exists(path) else {}
+if config.get("frappe_user") != "root":
+    config["frappe_user"] = "root"
+    json.dump(config, open(path, "w"), indent=1, sort_keys=True)' "$config"
+}
+
+# setuptools 80 dropped pkg_resources, which Frappe 15's build still imports
+write_build_constraints() {
+	local constraints="$sources_cache/../constraints.txt"
+	mkdir -p "$sources_cache"
+	echo "setuptools<80" >"$constraints"
+	constraints="$(realpath "$constraints")"
+	export UV_CONSTRAINT="$constraints" UV_BUILD_CONSTRAINT="$constraints" PIP_CONSTRAINT="$constraints"
+}
+
+ensure_bench() {
+	if bench_exists && bench_has_erpnext; then
+		allow_root_bench "$bench_path"
+		return 0
+	fi
+	ensure_system_packages "${SYSTEM_PACKAGES[@]}"
+	ensure_node
+	start_mariadb
+	ensure_db_root_login
+	ensure_bench_cli
+	write_build_constraints
+	local python frappe_source erpnext_source started=$SECONDS
+	python="$(command -v python3)"
+
+	if ! bench_exists; then
+		[ -e "$bench_path" ] && [ -n "$(ls -A "$bench_path" 2>/dev/null)" ] &&
+			die "$bench_path exists but is not a bench with Frappe: move it away or set FRAPPE_BENCH_PATH"
+		rm -rf "$bench_path"
+		frappe_source="$(resolve_source "$frappe_repo" "$frappe_branch" frappe)"
+		say "creating the bench $bench_path: Frappe $frappe_branch from $frappe_repo (several minutes)"
+		local launch
+		launch="$(mktemp -d)"
+		allow_root_bench "$launch"
+		(cd "$launch" && command bench init --skip-assets --frappe-path "$frappe_source" \
+			--frappe-branch "$frappe_branch" --python "$python" "$bench_path") >&2
+		rm -rf "$launch"
+	fi
+	allow_root_bench "$bench_path"
+
+	if ! bench_has_erpnext; then
+		erpnext_source="$(resolve_source "$erpnext_repo" "$erpnext_branch" erpnext)"
+		say "getting ERPNext $erpnext_branch from $erpnext_repo"
+		if [ -d "$bench_path/apps/erpnext" ]; then
+			rm -rf "$bench_path/apps/erpnext" # an interrupted get-app
+		fi
+		bench get-app --skip-assets --branch "$erpnext_branch" "$erpnext_source" >&2
+	fi
+	say "building the desk's assets"
+	bench build >&2
+	say "bench ready in $((SECONDS - started)) s"
+}
+
+# The bench's crm_clients is this checkout (a symlink), installed editable into the bench's env
+link_checkout() {
+	local target="$bench_path/apps/crm_clients"
+	if [ -L "$target" ] || [ ! -e "$target" ]; then
+		ln -sfn "$repo" "$target"
+	elif [ "$(cd "$target" && pwd -P)" != "$(cd "$repo" && pwd -P)" ]; then
+		die "$target is another copy of crm_clients; move it away or set FRAPPE_BENCH_PATH"
+	fi
+	write_build_constraints
+	"$bench_path/env/bin/python" -m pip install --quiet -e "$repo" >&2
+	grep -qx "crm_clients" "$bench_path/sites/apps.txt" || printf '\ncrm_clients\n' >>"$bench_path/sites/apps.txt"
+	sed -i '/^$/d' "$bench_path/sites/apps.txt"
+}
