@@ -1,6 +1,7 @@
 """Whitelisted methods of crm_clients (the public API, see the README)."""
 
 import frappe
+from frappe import _
 
 from crm_clients import contacts, conversion
 from crm_clients import leads as client_leads
@@ -8,8 +9,11 @@ from crm_clients import leads as client_leads
 
 @frappe.whitelist(methods=["POST"])
 def convert_to_customer(client: str) -> str:
-	"""Convert the Client into a Customer (or return the Customer it already has)."""
-	return conversion.convert_client(client)
+	"""Convert the Client into a Customer (or return the Customer it already has): `Client.convert()`."""
+	if not client or not frappe.db.exists("Client", client):
+		frappe.throw(_("Client {0} does not exist.").format(frappe.bold(client)), frappe.DoesNotExistError)
+	# the row lock serialises simultaneous conversions; reading under it sees the committed state
+	return frappe.get_doc("Client", client, for_update=True).convert()
 
 
 @frappe.whitelist(methods=["POST"])
@@ -19,6 +23,13 @@ def create_contact(
 	"""Create a Contact for a Client's contact row (the form's «Новое контактное лицо» dialog)."""
 	frappe.has_permission("Contact", "create", throw=True)
 	return contacts.contact_summary(contacts.create_contact(first_name, last_name, email, phone))
+
+
+@frappe.whitelist()
+def get_contact_person(contact: str) -> dict:
+	"""What a contact row shows of a Contact (the Client form fills the row when a Contact is chosen)."""
+	frappe.has_permission("Contact", "read", doc=contact, throw=True)
+	return contacts.contact_summary(contact)
 
 
 @frappe.whitelist()

@@ -1,34 +1,20 @@
-"""Contact persons of a Client: filling the rows from Contacts and linking Contacts back to the Client."""
+"""Contact persons of a Client: the rows' copies of their Contacts' details, and the Contacts' links to the Client.
+
+- A row shows its Contact's full name, phone (else mobile) and e-mail. They are filled when a row is added or
+  its Contact changes, and refreshed on every row of every Client when the Contact itself is saved
+  (`on_contact_update`), so re-saving a Client does not load its unchanged Contacts again.
+- Each Contact on a Client carries a link to it (the Contact's *Links*, a Dynamic Link row), so Frappe's
+  contact views, the timeline and e-mail linking find the Client. The links are the Client's bookkeeping: they
+  follow the rows on every save (`sync_client_links`) and go when the Client is deleted (`unlink_client`),
+  as rows of their own, without saving the Contacts — choosing a person on a Client needs read on the Contact,
+  not the right to edit it. The Contacts stay: they are people.
+"""
 
 import frappe
 from frappe import _
 
 CONTACT_DETAIL_FIELDS = ("full_name", "phone", "mobile_no", "email_id")
-
-
-def fill_contact_rows(client) -> None:
-	"""Fill full name, phone and email of every row from its Contact (read-only copies)."""
-	for row in client.contacts:
-		values = contact_row_values(row.contact)
-		if not values:
-			frappe.throw(
-				_("Row #{0}: Contact {1} does not exist.").format(row.idx, frappe.bold(row.contact)),
-				frappe.LinkValidationError,
-				title=_("Contact Persons"),
-			)
-		row.update(values)
-
-
-def contact_row_values(contact: str | None) -> dict | None:
-	"""What a contact row shows of its Contact: full name, phone (else mobile) and email; None if it is gone."""
-	details = contact and frappe.db.get_value("Contact", contact, CONTACT_DETAIL_FIELDS, as_dict=True)
-	if not details:
-		return None
-	return {
-		"full_name": details.full_name,
-		"phone": details.phone or details.mobile_no,
-		"email": details.email_id,
-	}
+ROW_FIELDS = ("full_name", "phone", "email")
 
 
 def validate_contact_rows(client) -> None:
@@ -56,21 +42,148 @@ def validate_contact_rows(client) -> None:
 		client.contacts[0].is_primary = 1
 
 
+def contacts_before_save(client) -> dict[str, dict]:
+	"""The rows the Client had in the database: contact → the row's stored details."""
+	before = client.get_doc_before_save()
+	if not before:
+		return {}
+	return {row.contact: {field: row.get(field) for field in ROW_FIELDS} for row in before.contacts}
+
+
+def fill_contact_rows(client) -> None:
+	"""Fill name, phone and e-mail of the rows that are new or name another Contact; keep the others' details."""
+	stored = contacts_before_save(client)
+	new_contacts = [row.contact for row in client.contacts if row.contact not in stored]
+	details = get_contact_details(new_contacts)
+	for row in client.contacts:
+		values = stored.get(row.contact) or details.get(row.contact)
+		if values is None:
+			frappe.throw(
+				_("Row #{0}: Contact {1} does not exist.").format(row.idx, frappe.bold(row.contact)),
+				frappe.LinkValidationError,
+				title=_("Contact Persons"),
+			)
+		row.update(values)
+
+
+def get_contact_details(contacts: list[str]) -> dict[str, dict]:
+	"""contact → what a row shows of it (one query for all of them)."""
+	if not contacts:
+		return {}
+	rows = frappe.get_all(
+		"Contact", filters={"name": ("in", contacts)}, fields=["name", *CONTACT_DETAIL_FIELDS]
+	)
+	return {row.name: row_values(row) for row in rows}
+
+
+def row_values(details) -> dict:
+	"""What a contact row shows of its Contact: full name, phone (else mobile) and e-mail."""
+	return {
+		"full_name": details.full_name,
+		"phone": details.phone or details.mobile_no,
+		"email": details.email_id,
+	}
+
+
+def contact_row_values(contact: str | None) -> dict | None:
+	"""The row values of one Contact, or None if it does not exist."""
+	return get_contact_details([contact]).get(contact) if contact else None
+
+
+def on_contact_update(contact, method=None) -> None:
+	"""A Contact's new name, phone or e-mail reach every contact row that shows it (Contact.on_update)."""
+	values = row_values(contact)
+	rows = frappe.get_all(
+		"Client Contact",
+		filters={"contact": contact.name, "parenttype": "Client"},
+		fields=["name", *ROW_FIELDS],
+	)
+	for row in rows:
+		if any(row.get(field) != values[field] for field in ROW_FIELDS):
+			frappe.db.set_value("Client Contact", row.name, values, update_modified=False)
+
+
 def get_primary_contact(client) -> str | None:
 	return next((row.contact for row in client.contacts if row.is_primary), None)
 
 
+# Links from the Contacts to the Client
+
+
+def sync_client_links(client) -> None:
+	"""Contacts added to the table get a link to the Client; Contacts removed from it lose theirs."""
+	before = set(contacts_before_save(client))
+	now = {row.contact for row in client.contacts}
+	linked = set(linked_contacts("Client", client.name))
+	for contact in sorted(now - linked):
+		insert_link("Contact", contact, "Client", client.name, client.client_name)
+	removed = (before - now) & linked
+	if removed:
+		delete_links("Contact", removed, "Client", client.name)
+
+
+def unlink_client(client) -> None:
+	"""The Client is being deleted: its Contacts keep everything but their link to it."""
+	delete_links("Contact", linked_contacts("Client", client.name), "Client", client.name)
+
+
+def linked_contacts(link_doctype: str, link_name: str) -> list[str]:
+	return frappe.get_all(
+		"Dynamic Link",
+		filters={"parenttype": "Contact", "link_doctype": link_doctype, "link_name": link_name},
+		pluck="parent",
+	)
+
+
+def insert_link(
+	parenttype: str, parent: str, link_doctype: str, link_name: str, link_title: str | None
+) -> None:
+	"""Append a link row to a Contact or an Address without saving it (the app's own bookkeeping)."""
+	idx = frappe.db.count(
+		"Dynamic Link", {"parenttype": parenttype, "parent": parent, "parentfield": "links"}
+	)
+	frappe.get_doc(
+		{
+			"doctype": "Dynamic Link",
+			"parenttype": parenttype,
+			"parentfield": "links",
+			"parent": parent,
+			"idx": idx + 1,
+			"link_doctype": link_doctype,
+			"link_name": link_name,
+			"link_title": link_title,
+		}
+	).db_insert()
+
+
+def delete_links(parenttype: str, parents, link_doctype: str, link_name: str) -> None:
+	parents = list(parents)
+	if parents:
+		frappe.db.delete(
+			"Dynamic Link",
+			{
+				"parenttype": parenttype,
+				"parent": ("in", parents),
+				"link_doctype": link_doctype,
+				"link_name": link_name,
+			},
+		)
+
+
+def add_link(doc, link_doctype: str, link_name: str) -> None:
+	"""Link a Contact or an Address (their `links` table) to a document, once, saving it (ERPNext's links)."""
+	if not doc.has_link(link_doctype, link_name):
+		doc.append("links", {"link_doctype": link_doctype, "link_name": link_name})
+		doc.save()
+
+
 def link_contacts_to(contacts: list[str], link_doctype: str, link_name: str) -> None:
-	"""Add a Dynamic Link to `link_doctype`/`link_name` on each Contact that lacks one."""
+	"""Add a link to `link_doctype`/`link_name` on each Contact that lacks one (saving the Contact)."""
 	for contact_name in contacts:
 		add_link(frappe.get_doc("Contact", contact_name), link_doctype, link_name)
 
 
-def add_link(doc, link_doctype: str, link_name: str) -> None:
-	"""Link a Contact or an Address (their `links` table) to a document, once."""
-	if not doc.has_link(link_doctype, link_name):
-		doc.append("links", {"link_doctype": link_doctype, "link_name": link_name})
-		doc.save()
+# New Contacts
 
 
 def create_contact(

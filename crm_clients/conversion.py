@@ -1,18 +1,20 @@
-"""Conversion of a Client into an ERPNext Customer («Перевести в контрагенты»).
+"""Conversion of a Client into an ERPNext Customer («Перевести в контрагенты»): the business logic.
 
-One code path serves the button/API (`convert_client`) and the route: reaching the workflow state whose
-status is Converted makes `Client.validate` call `convert` in the same transaction.
+`Client.convert()` is the one way in — the button and `crm_clients.api.convert_to_customer`, and the route's
+transition into its converted state. It checks the right, locks, and calls `make_customer` here inside one
+savepoint, then records the result on the Client.
 """
 
 import frappe
 from frappe import _
+from frappe.model.naming import append_number_if_name_exists
 from frappe.utils import get_link_to_form
 
 from crm_clients import contacts
-from crm_clients.savepoints import all_or_nothing
 
-STATUS_CONVERTED = "Converted"
 CONVERSION_SAVEPOINT = "crm_clients_conversion"
+# room for ERPNext's " - 12" suffix in a 140-character name
+CUSTOMER_NAME_LENGTH = 130
 
 
 def can_convert(client) -> bool:
@@ -31,25 +33,6 @@ def check_can_convert(client) -> None:
 		)
 
 
-def convert_client(client_name: str) -> str:
-	"""Convert a saved Client, all or nothing; return the Customer (the same one on every call)."""
-	if not frappe.db.exists("Client", client_name):
-		frappe.throw(
-			_("Client {0} does not exist.").format(frappe.bold(client_name)), frappe.DoesNotExistError
-		)
-	# The row lock serialises simultaneous conversions; reading under it sees the committed state.
-	client = frappe.get_doc("Client", client_name, for_update=True)
-	check_can_convert(client)
-	if has_live_customer(client, for_update=True):
-		return client.customer
-
-	with all_or_nothing(CONVERSION_SAVEPOINT):
-		convert(client)
-		client.save()
-		move_workflow_to_converted(client)
-	return client.customer
-
-
 def has_live_customer(client, for_update: bool = False) -> bool:
 	"""Whether the Client's Customer exists; `for_update` reads past this transaction's snapshot."""
 	if not client.customer:
@@ -57,22 +40,42 @@ def has_live_customer(client, for_update: bool = False) -> bool:
 	return bool(frappe.db.get_value("Customer", client.customer, "name", for_update=for_update))
 
 
-def convert(client) -> None:
-	"""Create (or reuse) the Customer for `client` and link everything; sets the Client's fields, does not save it."""
-	check_can_convert(client)
+def make_customer(client) -> str:
+	"""Create (or reuse, by tax ID) the Customer for `client` and link its people and Leads; return its name."""
 	customer = find_customer_by_tax_id(client)
+	check_can_link(client, customer)
 	if customer:
 		link_existing_customer(customer, client)
 	else:
 		customer = create_customer(client)
 	link_contacts(client, customer)
 	link_leads(client, customer)
-	client.customer = customer.name
-	client.status = STATUS_CONVERTED
-	close_assignments(client)
-	client.add_comment(
-		"Info", _("Converted into Customer {0}").format(get_link_to_form("Customer", customer.name))
-	)
+	return customer.name
+
+
+def check_can_link(client, customer=None) -> None:
+	"""Converting edits the contact persons (their links to the Customer) and, when a Customer with the same tax
+	ID is reused, that Customer — which on ERPNext v16 re-saves its primary Contact. Say before starting if the
+	user may not edit one of them, rather than failing half-way with Frappe's bare "No permission"."""
+	people = [row.contact for row in client.contacts]
+	if customer:
+		if not frappe.has_permission("Customer", "write", doc=customer):
+			raise frappe.PermissionError(
+				_(
+					"Customer {0} has the same tax ID and would be linked to this Client, which takes the right to edit it: you may not. Ask a colleague who may, or send the Client for conversion."
+				).format(frappe.bold(customer.name))
+			)
+		if customer.customer_primary_contact:
+			people.append(customer.customer_primary_contact)
+	refused = [
+		name for name in dict.fromkeys(people) if not frappe.has_permission("Contact", "write", doc=name)
+	]
+	if refused:
+		raise frappe.PermissionError(
+			_(
+				"Converting links the contact persons to the Customer, which takes the right to edit them: you may not edit {0}. Ask a colleague who may, or send the Client for conversion."
+			).format(", ".join(frappe.bold(name) for name in refused))
+		)
 
 
 def close_assignments(client) -> None:
@@ -117,24 +120,73 @@ def create_customer(client):
 			"client": client.name,
 		}
 	)
-	customer.insert()
+	customer.insert(set_name=customer_docname(client))
 	customer.add_comment("Info", _("Created from Client {0}").format(get_link_to_form("Client", client.name)))
 	return customer
 
 
-def get_customer_group() -> str | None:
-	return frappe.db.get_single_value("Selling Settings", "customer_group") or frappe.db.get_value(
-		"Customer Group", {"is_group": 0}, "name"
-	)
+def customer_docname(client) -> str | None:
+	"""The new Customer's name when ERPNext names Customers by their name (None: its naming series decides).
+
+	Any saved Client converts: its name made acceptable to Frappe and ERPNext — no "<" or ">", not a Customer
+	Group's name, not "Customer" or "New Customer…", room for a suffix — and unique the way ERPNext makes
+	it (" - 1", " - 2"…). The Customer's `customer_name` keeps the Client's name as it is.
+	"""
+	if frappe.defaults.get_global_default("cust_master_name") != "Customer Name":
+		return None
+	name = " ".join(client.client_name.replace("<", "‹").replace(">", "›").split())[:CUSTOMER_NAME_LENGTH]
+	if name == "Customer" or name.startswith("New Customer"):
+		name = f"«{name}»"
+	if frappe.db.exists("Customer Group", name):
+		name = f"{name} ({client.name})"
+	return append_number_if_name_exists("Customer", name, separator=" - ")
+
+
+def get_customer_group() -> str:
+	"""Selling Settings' default Customer Group, else the first one that is not a group."""
+	group = frappe.db.get_single_value("Selling Settings", "customer_group")
+	if not group:
+		group = frappe.db.get_value("Customer Group", {"is_group": 0}, "name", order_by="lft asc")
+		if not group:
+			frappe.throw(
+				_("There is no Customer Group for the new Customer: set a default one in Selling Settings."),
+				title=_("Cannot convert"),
+			)
+		return group
+	check_usable_master("Customer Group", group, _("Customer Group"))
+	return group
 
 
 def get_territory(business_region: str | None) -> str | None:
 	"""The region's Territory, else Selling Settings' default, else the root Territory."""
-	return (
+	territory = (
 		get_mapped_territory(business_region)
 		or frappe.db.get_single_value("Selling Settings", "territory")
 		or frappe.db.get_value("Territory", {"is_group": 1, "parent_territory": ("is", "not set")}, "name")
 	)
+	if territory:
+		check_usable_master("Territory", territory, _("Territory"))
+	return territory
+
+
+def check_usable_master(doctype: str, name: str, label: str) -> None:
+	"""Say clearly when the new Customer's default master is gone or disabled (rather than Frappe's bare link
+	error half-way through). A group Customer Group is what ERPNext's own defaults use, and it accepts it."""
+	fields = ["name", "disabled"] if frappe.get_meta(doctype).has_field("disabled") else ["name"]
+	values = frappe.db.get_value(doctype, name, fields, as_dict=True)
+	if not values:
+		frappe.throw(
+			_("{0} {1} set in Selling Settings does not exist: choose another one.").format(label, name),
+			frappe.LinkValidationError,
+			title=_("Cannot convert"),
+		)
+	if values.get("disabled"):
+		frappe.throw(
+			_("{0} {1} is disabled: enable it or choose another default in Selling Settings.").format(
+				label, frappe.bold(name)
+			),
+			title=_("Cannot convert"),
+		)
 
 
 def get_mapped_territory(business_region: str | None) -> str | None:
@@ -184,17 +236,6 @@ def get_lead_contacts_and_addresses(lead: str) -> list[tuple[str, str]]:
 		fields=["parenttype", "parent"],
 	)
 	return [(row.parenttype, row.parent) for row in rows]
-
-
-def move_workflow_to_converted(client) -> None:
-	"""Direct conversion moves the route to its Converted state too (no transition is needed for it)."""
-	from crm_clients.setup.workflow import get_converted_state
-
-	converted = get_converted_state()
-	if converted:
-		fieldname, state = converted
-		if client.get(fieldname) != state:
-			client.db_set(fieldname, state, update_modified=False)
 
 
 def get_users_who_can_convert(client) -> list[dict]:

@@ -18,4 +18,5 @@ before_uninstall = "crm_clients.setup.install.before_uninstall"
 
 doc_events = {
 	"Lead": {"on_trash": "crm_clients.leads.on_lead_trash"},
+	"Contact": {"on_update": "crm_clients.contacts.on_contact_update"},
 }

@@ -1,7 +1,10 @@
 """Leads and Clients: a Lead belongs to at most one Client (`Lead.client`), a Client has many Leads.
 
-- `make_client` maps one Lead into a new, unsaved Client (the Lead form's button, ERPNext mapper style).
-- `link_source_lead` (Client.on_update) sets the source Lead's `client`, refusing a second Client.
+- `make_client` maps one Lead into a new, unsaved Client (the Lead form's button, ERPNext mapper style); like
+  ERPNext's mappers it writes nothing. Saving the Client makes the rest (`Client.before_insert` /
+  `on_update`): the Lead's contact person becomes a Contact on the Client, the Lead's `client` is set.
+- A Client made from a Lead (`Client.lead`) is the only one: a unique index keeps one Client per source Lead,
+  and `link_source_lead` refuses a Lead that already belongs to another Client.
 - `make_clients` creates Clients for many Leads (the Lead list's action), in the request for a few Leads and
   as a background job for many; Leads of the same company are joined into one Client.
 """
@@ -13,9 +16,9 @@ from frappe import _
 from frappe.model.mapper import get_mapped_doc
 from frappe.utils import escape_html, get_link_to_form, strip_html
 
-from crm_clients import contacts, conversion
+from crm_clients import contacts, conversion, route, status
 from crm_clients.data_quality import normalize_name
-from crm_clients.savepoints import all_or_nothing
+from crm_clients.savepoints import TransactionLost, all_or_nothing
 from crm_clients.tax_ids import COMPANY, INDIVIDUAL
 
 # More Leads than this are processed by a background job
@@ -31,7 +34,7 @@ FIELD_NO_MAP = ["industry", "customer", "status", "naming_series", "tax_id", "kp
 
 
 def make_client(source_name: str, target_doc=None):
-	"""A new, unsaved Client filled from the Lead; refused for a Lead that already has a Client."""
+	"""A new, unsaved Client filled from the Lead; refused for a Lead that already has a Client. Writes nothing."""
 	lead = get_lead(source_name)
 	lead.check_permission("read")
 	frappe.has_permission("Client", "create", throw=True)
@@ -39,7 +42,7 @@ def make_client(source_name: str, target_doc=None):
 	check_lead_has_a_name(lead)
 
 	def set_missing_values(source, target):
-		fill_client_from_lead(source, target, create_contact=True)
+		fill_client_from_lead(source, target)
 
 	return get_mapped_doc(
 		"Lead",
@@ -70,7 +73,7 @@ def get_client_of_lead(lead) -> str | None:
 	"""The Client the Lead belongs to, or whose source Lead it is."""
 	if lead.get("client") and frappe.db.exists("Client", lead.client):
 		return lead.client
-	return frappe.db.get_value("Client", {"lead": lead.name}, "name", order_by="creation asc")
+	return frappe.db.get_value("Client", {"lead": lead.name}, "name")
 
 
 def check_lead_has_no_client(lead) -> None:
@@ -103,8 +106,8 @@ def check_lead_has_a_name(lead) -> None:
 		)
 
 
-def fill_client_from_lead(lead, client, create_contact: bool) -> None:
-	"""Name, type, country, source Lead, industry, business region and contact person of a Client from a Lead."""
+def fill_client_from_lead(lead, client) -> None:
+	"""Name, type, country, source Lead, industry, business region and, if it exists, contact person from a Lead."""
 	company_name = (lead.company_name or "").strip()
 	client.client_name = company_name or get_person_name(lead)
 	client.client_type = COMPANY if company_name else INDIVIDUAL
@@ -112,7 +115,7 @@ def fill_client_from_lead(lead, client, create_contact: bool) -> None:
 	client.country = lead.country or client.country
 	client.industry = get_industry_for(lead.industry)
 	client.business_region = get_business_region_for(lead.territory)
-	contact = get_lead_contact(lead, create=create_contact)
+	contact = find_lead_contact(lead)
 	if contact:
 		add_contact_row(client, contact)
 
@@ -135,26 +138,24 @@ def find_master_mapped_to(doctype: str, mapping_field: str, value: str | None) -
 	)
 
 
-def get_lead_contact(lead, create: bool = False) -> str | None:
-	"""The Contact linked to the Lead, else one with the Lead's email (linked to it now), else a new one."""
-	linked = frappe.get_all(
-		"Dynamic Link",
-		filters={"parenttype": "Contact", "link_doctype": "Lead", "link_name": lead.name},
-		pluck="parent",
-		order_by="creation asc",
-	)
+def find_lead_contact(lead) -> str | None:
+	"""The Contact linked to the Lead (the one with the Lead's email first), else a Contact with its email."""
+	linked = contacts.linked_contacts("Lead", lead.name)
+	by_email = contacts.find_contact_by_email(lead.email_id)
 	if linked:
-		by_email = lead.email_id and contacts.find_contact_by_email(lead.email_id)
-		return by_email if by_email in linked else linked[0]
+		return by_email if by_email in linked else sorted(linked)[0]
+	return by_email
 
-	existing = contacts.find_contact_by_email(lead.email_id)
+
+def make_lead_contact(lead) -> str | None:
+	"""The Lead's contact person as a Contact linked to the Lead: found, or made from its name, email, phones."""
+	existing = find_lead_contact(lead)
 	if existing:
-		if frappe.has_permission("Contact", "write", doc=existing):
-			contacts.link_contacts_to([existing], "Lead", lead.name)
+		if existing not in contacts.linked_contacts("Lead", lead.name):
+			contacts.insert_link("Contact", existing, "Lead", lead.name, lead.lead_name)
 		return existing
-
 	person = get_person_name(lead)
-	if not create or not person or not frappe.has_permission("Contact", "create"):
+	if not person or not frappe.has_permission("Contact", "create"):
 		return None
 	contact = frappe.new_doc("Contact")
 	contact.update(
@@ -177,6 +178,15 @@ def get_lead_contact(lead, create: bool = False) -> str | None:
 		phones.append({"phone": lead.mobile_no, "is_primary_mobile_no": 1})
 	contacts.insert_contact(contact, phones)
 	return contact.name
+
+
+def add_lead_contact_person(client) -> None:
+	"""Saving a new Client made from a Lead: the Lead's contact person is on it, as a Contact (Client.before_insert)."""
+	if not client.lead or not frappe.db.exists("Lead", client.lead):
+		return
+	contact = make_lead_contact(frappe.get_doc("Lead", client.lead))
+	if contact:
+		add_contact_row(client, contact)
 
 
 def add_contact_row(client, contact: str) -> bool:
@@ -221,20 +231,38 @@ def link_source_lead(client) -> None:
 	current = frappe.db.get_value("Lead", client.lead, "client", for_update=True)
 	if current == client.name:
 		return
-	other = current if current and frappe.db.exists("Client", current) else None
-	other = other or frappe.db.get_value(
-		"Client", {"lead": client.lead, "name": ("!=", client.name)}, "name", order_by="creation asc"
-	)
-	if other:
+	if current and frappe.db.exists("Client", current):
 		frappe.throw(
 			_("Lead {0} already belongs to Client {1}.").format(
-				frappe.bold(client.lead), get_link_to_form("Client", other)
+				frappe.bold(client.lead), get_link_to_form("Client", current)
 			),
 			title=_("Lead already has a Client"),
 		)
-	lead = frappe.get_doc("Lead", client.lead)
-	lead.client = client.name
-	lead.save()
+	# the Lead's own field, set without running ERPNext's whole Lead.save() (the link is the Client's doing)
+	frappe.db.set_value("Lead", client.lead, "client", client.name)
+
+
+def raise_lead_taken(client) -> None:
+	"""The unique index on Client.lead refused a second Client for the same source Lead."""
+	other = frappe.db.get_value("Client", {"lead": client.lead}, "name", for_update=True)
+	frappe.throw(
+		_("Lead {0} already belongs to Client {1}.").format(
+			frappe.bold(client.lead), get_link_to_form("Client", other) if other else ""
+		),
+		title=_("Lead already has a Client"),
+	)
+
+
+def release_leads(client) -> None:
+	"""The Client is being deleted: its Leads belong to no Client any more (they may get another one)."""
+	for lead in frappe.get_all("Lead", filters={"client": client.name}, pluck="name"):
+		frappe.db.set_value("Lead", lead, "client", None)
+		frappe.get_doc("Lead", lead).add_comment(
+			"Info",
+			_("Client {0} ({1}) was deleted: this Lead no longer belongs to it.").format(
+				client.name, client.client_name
+			),
+		)
 
 
 def on_lead_trash(lead, method=None) -> None:
@@ -257,28 +285,25 @@ def parse_lead_names(leads) -> list[str]:
 	return names
 
 
-def check_bulk_permissions(leads: list[str]) -> None:
-	"""Creating Clients takes Client create, and read and write on every (still existing) Lead."""
+def check_bulk_rights() -> None:
+	"""The rights a bulk run needs whatever the Leads: create Clients, edit Leads (no query per Lead)."""
 	frappe.has_permission("Client", "create", throw=True)
-	for name in leads:
-		if not frappe.db.exists("Lead", name):
-			continue  # reported as failed in the summary
-		if not frappe.has_permission("Lead", "read", doc=name):
-			raise frappe.PermissionError(
-				_("You are not permitted to read Lead {0}.").format(frappe.bold(name))
-			)
-		if not frappe.has_permission("Lead", "write", doc=name):
-			raise frappe.PermissionError(
-				_("You are not permitted to edit Lead {0}.").format(frappe.bold(name))
-			)
+	frappe.has_permission("Lead", "write", throw=True)
+
+
+def unreadable_leads(leads: list[str]) -> list[str]:
+	"""The existing Leads among `leads` the user may not read (one query, with their user permissions)."""
+	existing = set(frappe.get_all("Lead", filters={"name": ("in", leads)}, pluck="name"))
+	readable = set(frappe.get_list("Lead", filters={"name": ("in", leads)}, pluck="name"))
+	return [name for name in leads if name in existing and name not in readable]
 
 
 def make_clients(leads, now: bool = False) -> dict:
-	"""Clients for the selected Leads: the summary, or, for many Leads, the background job that makes it."""
+	"""Clients for the selected Leads: the summary, or, for many Leads (unless `now`), the background job."""
 	names = parse_lead_names(leads)
 	if not names:
 		frappe.throw(_("Select at least one Lead."), title=_("Create Clients"))
-	check_bulk_permissions(names)
+	check_bulk_rights()
 	if len(names) > BULK_SYNC_LIMIT and not now:
 		job_id = f"crm_clients_clients_from_leads_{frappe.generate_hash(length=12)}"
 		frappe.enqueue(
@@ -290,46 +315,80 @@ def make_clients(leads, now: bool = False) -> dict:
 			leads=names,
 		)
 		return {"queued": True, "job_id": job_id, "total": len(names)}
+	refused = unreadable_leads(names)
+	if refused:
+		raise frappe.PermissionError(
+			_("You are not permitted to read Lead {0}.").format(
+				", ".join(frappe.bold(name) for name in refused)
+			)
+		)
 	return create_clients_for_leads(names)
 
 
 def make_clients_job(leads: list[str]) -> dict:
-	"""The background job: progress bar while it runs, the summary to the user once it is committed."""
-	check_bulk_permissions(leads)
-	summary = create_clients_for_leads(leads, publish_progress=True)
+	"""The background job runner: each Lead is committed on its own, so a job that dies half-way leaves every
+	Lead with its Client or untouched, and running it again finishes the rest. Progress bar while it runs, the
+	summary to the user at the end."""
+	check_bulk_rights()
+	refused = set(unreadable_leads(leads))
+	summary = create_clients_for_leads(
+		[name for name in leads if name not in refused],
+		publish_progress=True,
+		after_each=frappe.db.commit,  # the job runner's commit per record, never the business functions'
+		total=len(leads),
+	)
+	for name in refused:
+		summary["failed"].append({"lead": name, "reason": _("you are not permitted to read this Lead")})
+	finish_summary(summary)
 	message = {"message": summary["message"], "title": _("Create Clients"), "indicator": summary["indicator"]}
 	frappe.publish_realtime("msgprint", message, user=frappe.session.user, after_commit=True)
 	frappe.publish_realtime(BULK_DONE_EVENT, summary, user=frappe.session.user, after_commit=True)
 	return summary
 
 
-def create_clients_for_leads(leads: list[str], publish_progress: bool = False) -> dict:
+def create_clients_for_leads(
+	leads: list[str], publish_progress: bool = False, after_each=None, total: int | None = None
+) -> dict:
 	"""One Client per Lead; Leads of the same company join one Client; Leads with a Client are skipped.
 
 	Each Lead is processed in its own savepoint: a failing Lead is rolled back and reported, the rest go on.
+	`after_each` (the job runner's commit) runs after every Lead. When the database ends the transaction (a
+	deadlock): with a commit per Lead only that Lead is lost and reported failed; without, the run stops, as
+	every Lead it made is gone and a summary must not say otherwise.
 	"""
 	summary = {"created": [], "joined": [], "skipped": [], "failed": []}
 	clients_by_company = {}
-	total = len(leads)
+	total = total or len(leads)
 	for index, name in enumerate(leads):
 		messages = len(frappe.local.message_log)
 		try:
-			with all_or_nothing(f"crm_clients_lead_{index}"):
+			with all_or_nothing("crm_clients_lead"):
 				outcome, row = process_lead(name, clients_by_company)
+		except TransactionLost as error:
+			if not after_each:
+				raise  # earlier Leads of this run were in the lost transaction too
+			frappe.db.rollback()  # only this Lead was in it: the earlier ones are committed
+			outcome, row = "failed", {"lead": name, "reason": get_error_message(error)}
 		except Exception as error:
 			if not isinstance(error, frappe.ValidationError | frappe.PermissionError):
 				frappe.log_error(title=_("Create Client from Lead {0}").format(name))
 			outcome, row = "failed", {"lead": name, "reason": get_error_message(error)}
 		del frappe.local.message_log[messages:]
 		summary[outcome].append(row)
+		if after_each:
+			after_each()
 		if publish_progress:
 			frappe.publish_progress(
 				(index + 1) * 100 / total,
 				title=_("Creating Clients from Leads"),
 				description=_("{0} of {1} Leads").format(index + 1, total),
 			)
+	return finish_summary(summary)
+
+
+def finish_summary(summary: dict) -> dict:
 	summary["counts"] = {key: len(summary[key]) for key in ("created", "joined", "skipped", "failed")}
-	summary["total"] = total
+	summary["total"] = sum(summary["counts"].values())
 	summary["message"] = get_summary_message(summary)
 	summary["indicator"] = "orange" if summary["failed"] else "green"
 	return summary
@@ -354,8 +413,8 @@ def process_lead(name: str, clients_by_company: dict) -> tuple[str, dict]:
 		return "joined", {"lead": name, "client": client}
 
 	doc = frappe.new_doc("Client")
-	fill_client_from_lead(lead, doc, create_contact=True)
-	doc.insert()  # on_update sets Lead.client
+	fill_client_from_lead(lead, doc)
+	doc.insert()  # before_insert adds the Lead's contact person, on_update sets Lead.client
 	if key:
 		clients_by_company[key] = doc.name
 	return "created", {"lead": name, "client": doc.name}
@@ -374,13 +433,12 @@ def find_client_by_company(key: str) -> str | None:
 
 
 def join_client(lead, client_name: str) -> None:
-	"""The Lead joins an existing Client; its contact person is added to the Client (unless converted)."""
-	lead.client = client_name
-	lead.save()
+	"""The Lead joins an existing Client; its contact person is added to the Client while the user may edit it."""
+	frappe.db.set_value("Lead", lead.name, "client", client_name)
 	client = frappe.get_doc("Client", client_name)
-	if client.status == conversion.STATUS_CONVERTED or client.customer or not client.has_permission("write"):
+	if client.status == status.CONVERTED or not client.has_permission("write") or not route.may_edit(client):
 		return
-	contact = get_lead_contact(lead, create=True)
+	contact = make_lead_contact(lead)
 	if contact and add_contact_row(client, contact):
 		client.save()
 

@@ -1,31 +1,46 @@
-"""All-or-nothing blocks inside the caller's transaction (conversion, each Lead of a bulk action)."""
+"""All-or-nothing blocks inside the caller's transaction (a conversion, one record of a bulk run)."""
 
 from contextlib import contextmanager
 
 import frappe
+from frappe import _
 
-SAVEPOINT_DOES_NOT_EXIST = 1305  # MariaDB
+SAVEPOINT_DOES_NOT_EXIST = 1305  # MariaDB: the transaction that held the savepoint has ended
+
+
+class TransactionLost(frappe.ValidationError):
+	"""The transaction ended inside the block (a deadlock rolled it back, or something committed)."""
 
 
 @contextmanager
 def all_or_nothing(savepoint: str):
-	"""Undo every write of the block when it fails, and re-raise the error."""
+	"""Undo every write of the block when it fails, and re-raise the error.
+
+	A savepoint that no longer exists means the writes of the block may already be undone (MariaDB rolls
+	the whole transaction back on a deadlock) or committed half-way: that is never reported as success.
+	"""
 	frappe.db.savepoint(savepoint)
 	try:
 		yield
-	except Exception:
-		_end(savepoint, rollback=True)
-		raise
-	_end(savepoint)
-
-
-def _end(savepoint: str, rollback: bool = False) -> None:
-	try:
-		if rollback:
-			frappe.db.rollback(save_point=savepoint)
-		else:
-			frappe.db.release_savepoint(savepoint)
 	except Exception as error:
-		# the transaction already ended (a hook that commits, a deadlock): there is nothing left to undo
-		if not (error.args and error.args[0] == SAVEPOINT_DOES_NOT_EXIST):
-			raise
+		try:
+			frappe.db.rollback(save_point=savepoint)
+		except Exception as rollback_error:
+			if not _savepoint_is_gone(rollback_error):
+				raise
+			raise TransactionLost(_lost_message()) from error
+		raise
+	try:
+		frappe.db.release_savepoint(savepoint)
+	except Exception as error:
+		if _savepoint_is_gone(error):
+			raise TransactionLost(_lost_message()) from error
+		raise
+
+
+def _savepoint_is_gone(error: Exception) -> bool:
+	return bool(error.args) and error.args[0] == SAVEPOINT_DOES_NOT_EXIST
+
+
+def _lost_message() -> str:
+	return _("The database ended the transaction before the work was complete: nothing was saved. Try again.")

@@ -1,43 +1,39 @@
-"""Validators for Russian tax identifiers: ИНН, КПП, ОГРН, ОГРНИП.
+"""Russian tax identifiers: ИНН, КПП, ОГРН, ОГРНИП.
 
-Pure Python, no Frappe import, so it can be unit-tested without a site. Every ``*_problem`` function
-returns ``None`` for a valid value, otherwise one of the short English message constants below; the
-Frappe layer translates it with ``_()`` and embeds it, e.g. "ИНН {0}: {1}".
+The check digits of ИНН and ОГРН are python-stdnum's (`stdnum.ru.inn`, `stdnum.ru.ogrn`, maintained and widely
+used). This module adds what stdnum lacks:
 
-Check-digit algorithms are the ones used by the Федеральная налоговая служба (ФНС России) and widely
-documented, e.g. ru.wikipedia.org, «Идентификационный номер налогоплательщика» (ИНН) and
-«Основной государственный регистрационный номер» (ОГРН, ОГРНИП):
+* the length a client type needs (10 digits for a company, 12 for an individual);
+* refusing inner spaces and dashes instead of silently removing them (stdnum's `compact` strips them);
+* КПП, which stdnum does not know: 9 characters — 4 digits, 2 digits or capital Latin letters, 3 digits
+  (no check digit);
+* ОГРНИП: stdnum takes the 15th digit as (first 14 digits mod 13) without the final mod 10, so it refuses
+  every valid ОГРНИП whose remainder is 10–12; the rule of the ФНС is (mod 13) mod 10;
+* problem codes. The Frappe layer (`data_quality`) turns each code into a translated message.
 
-* ИНН, 10 digits (organisation): weights 2 4 10 3 5 9 4 6 8 on digits 1-9, (sum % 11) % 10 = digit 10.
-* ИНН, 12 digits (individual): weights 7 2 4 10 3 5 9 4 6 8 on digits 1-10 give digit 11, then
-  weights 3 7 2 4 10 3 5 9 4 6 8 on digits 1-11 give digit 12, each as (sum % 11) % 10.
-* ОГРН, 13 digits: (first 12 digits as a number % 11) % 10 = digit 13.
-* ОГРНИП, 15 digits: (first 14 digits as a number % 13) % 10 = digit 15.
-* КПП, 9 characters: 4 digits, 2 digits or capital Latin letters, 3 digits; it has no check digit.
-
-Inputs are expected to be normalized with ``normalize`` first; nothing inside a value is silently removed,
-so inner spaces, dashes or letters are reported as errors.
+Pure Python, no Frappe import, so it is unit-tested without a site.
 """
 
 import re
 
+from stdnum.exceptions import InvalidChecksum, ValidationError
+from stdnum.ru import inn as stdnum_inn
+from stdnum.ru import ogrn as stdnum_ogrn
+
 COMPANY = "Company"
 INDIVIDUAL = "Individual"
 
-# Messages: plain English, lowercase-first, translated by the caller with _().
-DIGITS_ONLY = "must contain digits only"
-INN_COMPANY_LENGTH = "must have 10 digits for a company"
-INN_INDIVIDUAL_LENGTH = "must have 12 digits for an individual"
-INN_LENGTH = "must have 10 or 12 digits"
-CHECK_DIGIT_WRONG = "check digit is wrong"
-KPP_LENGTH = "must have 9 characters"
-KPP_FORMAT = "must be 4 digits, 2 digits or capital Latin letters, then 3 digits"
-OGRN_LENGTH = "must have 13 digits"
-OGRNIP_LENGTH = "must have 15 digits"
-
-INN_10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
-INN_12_WEIGHTS_1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
-INN_12_WEIGHTS_2 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+# Problem codes (data_quality.py has the message of each)
+DIGITS_ONLY = "digits_only"
+INN_COMPANY_LENGTH = "inn_company_length"
+INN_INDIVIDUAL_LENGTH = "inn_individual_length"
+INN_LENGTH = "inn_length"
+CHECK_DIGIT_WRONG = "check_digit_wrong"
+KPP_LENGTH = "kpp_length"
+KPP_FORMAT = "kpp_format"
+OGRN_LENGTH = "ogrn_length"
+OGRNIP_LENGTH = "ogrnip_length"
+OGRN_FORMAT = "ogrn_format"
 
 # ASCII only: str.isdigit() and the regex \d also accept other Unicode digits such as "٣" or "²".
 _DIGITS = re.compile(r"[0-9]*")
@@ -66,19 +62,13 @@ def _is_digits(value: str) -> bool:
 	return _DIGITS.fullmatch(value) is not None
 
 
-def _weighted_check_digit(digits: str, weights: tuple[int, ...]) -> int:
-	return sum(int(digit) * weight for digit, weight in zip(digits, weights, strict=True)) % 11 % 10
-
-
 def inn_check_digits(prefix: str) -> str:
 	"""Check digit(s) for an ИНН prefix: 9 digits -> 1 digit (company), 10 digits -> 2 digits (individual)."""
 	if not _is_digits(prefix) or len(prefix) not in (9, 10):
 		raise ValueError(f"ИНН prefix must be 9 or 10 digits, got {prefix!r}")
 	if len(prefix) == 9:
-		return str(_weighted_check_digit(prefix, INN_10_WEIGHTS))
-	first = str(_weighted_check_digit(prefix, INN_12_WEIGHTS_1))
-	second = str(_weighted_check_digit(prefix + first, INN_12_WEIGHTS_2))
-	return first + second
+		return stdnum_inn.calc_company_check_digit(prefix)
+	return stdnum_inn.calc_personal_check_digits(prefix)
 
 
 def make_inn(prefix: str) -> str:
@@ -86,19 +76,11 @@ def make_inn(prefix: str) -> str:
 	return prefix + inn_check_digits(prefix)
 
 
-def _ogrn_check_digit(prefix: str) -> str:
-	return str(int(prefix) % 11 % 10)
-
-
-def _ogrnip_check_digit(prefix: str) -> str:
-	return str(int(prefix) % 13 % 10)
-
-
 def make_ogrn(prefix: str) -> str:
 	"""Append the check digit to the first 12 digits of an ОГРН."""
 	if not _is_digits(prefix) or len(prefix) != 12:
 		raise ValueError(f"ОГРН prefix must be 12 digits, got {prefix!r}")
-	return prefix + _ogrn_check_digit(prefix)
+	return prefix + stdnum_ogrn.calc_check_digit(prefix + "0")
 
 
 def make_ogrnip(prefix: str) -> str:
@@ -108,29 +90,33 @@ def make_ogrnip(prefix: str) -> str:
 	return prefix + _ogrnip_check_digit(prefix)
 
 
+def _ogrnip_check_digit(prefix: str) -> str:
+	return str(int(prefix) % 13 % 10)
+
+
 def inn_problem(inn: str, client_type: str | None = None) -> str | None:
-	"""None if the ИНН is valid, else a message constant.
+	"""None if the ИНН is valid, else a problem code.
 
 	client_type "Company" requires 10 digits, "Individual" 12 digits; any other value (or None) accepts both."""
 	inn = inn or ""
 	if not _is_digits(inn):
 		return DIGITS_ONLY
-	if client_type == COMPANY:
-		if len(inn) != 10:
-			return INN_COMPANY_LENGTH
-	elif client_type == INDIVIDUAL:
-		if len(inn) != 12:
-			return INN_INDIVIDUAL_LENGTH
-	elif len(inn) not in (10, 12):
+	wanted = {COMPANY: (10, INN_COMPANY_LENGTH), INDIVIDUAL: (12, INN_INDIVIDUAL_LENGTH)}.get(client_type)
+	if wanted and len(inn) != wanted[0]:
+		return wanted[1]
+	if len(inn) not in (10, 12):
 		return INN_LENGTH
-	prefix_length = 9 if len(inn) == 10 else 10
-	if inn[prefix_length:] != inn_check_digits(inn[:prefix_length]):
+	try:
+		stdnum_inn.validate(inn)
+	except InvalidChecksum:
 		return CHECK_DIGIT_WRONG
+	except ValidationError:
+		return DIGITS_ONLY
 	return None
 
 
 def kpp_problem(kpp: str) -> str | None:
-	"""None if the КПП is well-formed, else a message constant. КПП has no check digit."""
+	"""None if the КПП is well-formed, else a problem code. КПП has no check digit."""
 	kpp = kpp or ""
 	if len(kpp) != 9:
 		return KPP_LENGTH
@@ -140,19 +126,23 @@ def kpp_problem(kpp: str) -> str | None:
 
 
 def ogrn_problem(ogrn: str) -> str | None:
-	"""None if the ОГРН (13 digits) is valid, else a message constant."""
+	"""None if the ОГРН (13 digits) is valid, else a problem code."""
 	ogrn = ogrn or ""
 	if not _is_digits(ogrn):
 		return DIGITS_ONLY
 	if len(ogrn) != 13:
 		return OGRN_LENGTH
-	if ogrn[12] != _ogrn_check_digit(ogrn[:12]):
+	try:
+		stdnum_ogrn.validate(ogrn)
+	except InvalidChecksum:
 		return CHECK_DIGIT_WRONG
+	except ValidationError:
+		return OGRN_FORMAT
 	return None
 
 
 def ogrnip_problem(ogrnip: str) -> str | None:
-	"""None if the ОГРНИП (15 digits) is valid, else a message constant."""
+	"""None if the ОГРНИП (15 digits) is valid, else a problem code."""
 	ogrnip = ogrnip or ""
 	if not _is_digits(ogrnip):
 		return DIGITS_ONLY

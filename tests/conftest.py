@@ -116,6 +116,16 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture
+def committed(site):
+	"""Records committed for other connections to see (HTTP, threads, workers), removed after the test."""
+	from tests.committed import Committed
+
+	records = Committed()
+	yield records
+	records.cleanup()
+
+
+@pytest.fixture
 def site(_connected_site):
 	"""The connected Frappe (as Administrator); everything a test writes is rolled back after it."""
 	frappe = _connected_site

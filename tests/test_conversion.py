@@ -181,15 +181,18 @@ def test_failure_inside_customer_creation_leaves_no_trace(site):
 	)
 
 
-def test_converted_client_is_read_only_except_for_managers(site):
+def test_converted_client_is_edited_by_the_sales_master_manager_only(site):
+	"""The route's Converted state says who may edit: Sales Master Manager (contract), on the server too."""
 	client = fixtures.make_client(client_name="Converted Co")
 	site.set_user(fixtures.SALES_USER)
 	convert_to_customer(client.name)
-	client = site.get_doc("Client", client.name)
-	client.client_name = "Renamed by a sales user"
-	with pytest.raises(site.PermissionError):
-		client.save()
-	site.set_user(fixtures.SALES_MANAGER)
+	for user in (fixtures.SALES_USER, fixtures.SALES_MANAGER):
+		site.set_user(user)
+		client = site.get_doc("Client", client.name)
+		client.client_name = "Renamed by " + user
+		with pytest.raises(site.PermissionError, match="only Sales Master Manager may edit it"):
+			client.save()
+	site.set_user(fixtures.MASTER_MANAGER)
 	client = site.get_doc("Client", client.name)
 	client.client_name = "Renamed by a manager"
 	client.save()
@@ -268,15 +271,24 @@ def test_simultaneous_conversions_give_exactly_one_customer(site, committed_clie
 	assert site.db.count("Customer", {"client": client.name}) == 1
 
 
-def test_form_of_a_converted_client_is_locked_for_non_managers(site):
+def test_form_of_a_converted_client_is_read_only_by_the_same_rule(site):
+	"""The form reads the route's allow-edit rows (frappe.workflow.is_read_only); the server's check is the same."""
+	from crm_clients import route
+
 	client = fixtures.make_client()
 	convert_to_customer(client.name)
-	for user, locked in ((fixtures.SALES_USER, True), (fixtures.SALES_MANAGER, False)):
+	workflow = route.get_workflow()
+	assert route.editors(workflow, "Converted") == {"Sales Master Manager"}
+	for user, may_edit in (
+		(fixtures.SALES_USER, False),
+		(fixtures.SALES_MANAGER, False),
+		(fixtures.MASTER_MANAGER, True),
+	):
 		site.set_user(user)
 		doc = site.get_doc("Client", client.name)
+		assert route.may_edit(doc) is may_edit
 		doc.run_method("onload")
-		assert doc.get_onload().locked_after_conversion is locked
-		assert doc.get_onload().can_convert is (user == fixtures.SALES_USER)
+		assert doc.get_onload().can_convert is False  # it has its Customer
 
 
 def test_failure_after_the_customer_is_made_undoes_the_customer_too(site):

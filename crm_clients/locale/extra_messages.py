@@ -4,10 +4,9 @@ Used by `scripts/update-translations` (adds them to main.pot before `bench updat
 otherwise drop their translations from ru.po) and by tests/test_translations.py. Pure Python: the app's
 source files are read with `ast`/`json`, nothing is imported, so it works without Frappe or a site.
 
-* message constants of crm_clients/tax_ids.py, translated at run time with `_(constant)`;
-* the workflow "Client Conversion": its name, states and actions (crm_clients/setup/workflow.py);
-* labels and descriptions of the custom fields this app adds to ERPNext doctypes;
+* the app's title and module (hooks.py, modules.txt);
 * the plain text of workspace headers (the desk translates the text inside the HTML);
+* labels of the v16 Workspace Sidebar and Desktop Icon (folders v15's extraction does not read);
 * ERPNext words that the seed's vocabulary overrides in ru: a Customer is a «Контрагент», because a
   «Клиент» is this app's Client. crm_clients is loaded after erpnext, so its translation wins.
 """
@@ -60,39 +59,6 @@ CONTEXTUAL = (
 )
 
 
-def _module_string_constants(path: Path) -> list[str]:
-	"""Values of the module-level `NAME = "string"` assignments (upper-case names) of a Python file."""
-	tree = ast.parse(path.read_text(encoding="utf-8"))
-	values = []
-	for node in tree.body:
-		if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
-			names = [target.id for target in node.targets if isinstance(target, ast.Name)]
-			if (
-				names
-				and all(name.isupper() and not name.startswith("_") for name in names)
-				and isinstance(node.value.value, str)
-			):
-				values.append(node.value.value)
-	return values
-
-
-def _dict_string_values(path: Path, keys: tuple[str, ...]) -> list[str]:
-	"""String values of the given keys in every dict literal of a Python file."""
-	tree = ast.parse(path.read_text(encoding="utf-8"))
-	values = []
-	for node in ast.walk(tree):
-		if isinstance(node, ast.Dict):
-			for key, value in zip(node.keys, node.values, strict=True):
-				if (
-					isinstance(key, ast.Constant)
-					and key.value in keys
-					and isinstance(value, ast.Constant)
-					and isinstance(value.value, str)
-				):
-					values.append(value.value)
-	return values
-
-
 def _app_and_module_names() -> list[str]:
 	"""The app's title (hooks.py) and its modules (modules.txt), shown in the desk."""
 	names = []
@@ -142,22 +108,6 @@ def get_extra_messages() -> list[tuple[str, str]]:
 			if value and value.strip():
 				messages.setdefault(value, comment)
 
-	add(
-		_module_string_constants(APP / "tax_ids.py"),
-		"Message of crm_clients/tax_ids.py, translated at run time",
-	)
-	workflow = APP / "setup" / "workflow.py"
-	if workflow.exists():
-		add(
-			_module_string_constants(workflow),
-			"Workflow name, state or action of crm_clients/setup/workflow.py",
-		)
-	custom_fields = APP / "setup" / "custom_fields.py"
-	if custom_fields.exists():
-		add(
-			_dict_string_values(custom_fields, ("label", "description")),
-			"Label or description of a custom field added by crm_clients",
-		)
 	add(_app_and_module_names(), "Title or module of the crm_clients app")
 	add(_workspace_header_texts(), "Header text of a crm_clients Workspace")
 	add(_v16_sidebar_labels(), "Label in the crm_clients Workspace Sidebar or Desktop Icon (Frappe v16)")

@@ -3,6 +3,10 @@
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+# Not the real translation function: it marks labels for `bench generate-pot-file` and returns them as they
+# are (the fields are made in English, the desk translates labels), as frappe/hrms does for its custom fields.
+from frappe.desk.page.setup_wizard.install_fixtures import _
+
 
 def get_custom_fields() -> dict[str, list[dict]]:
 	return {
@@ -10,26 +14,26 @@ def get_custom_fields() -> dict[str, list[dict]]:
 			{
 				"fieldname": "client",
 				"fieldtype": "Link",
-				"label": "Client",
+				"label": _("Client"),
 				"options": "Client",
 				"insert_after": "company_name",
 				"no_copy": 1,
 				"search_index": 1,
 				"in_standard_filter": 1,
-				"description": "The Client this Lead belongs to",
+				"description": _("The Client this Lead belongs to"),
 			},
 		],
 		"Customer": [
 			{
 				"fieldname": "client",
 				"fieldtype": "Link",
-				"label": "Client",
+				"label": _("Client"),
 				"options": "Client",
 				"insert_after": "lead_name",
 				"no_copy": 1,
 				"read_only": 1,
-				"search_index": 1,
-				"description": "The Client this Customer was converted from",
+				"unique": 1,
+				"description": _("The Client this Customer was converted from (one Customer per Client)"),
 			},
 		],
 	}

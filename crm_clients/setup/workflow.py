@@ -5,16 +5,22 @@ Admins may edit it (or its permissions) freely: install and migrate never overwr
 
 import frappe
 
-WORKFLOW_NAME = "Client Conversion"
+# Not the real translation function: it marks the names for `bench generate-pot-file` and returns them as
+# they are. The records are made in English; the desk translates workflow names, states and actions.
+from frappe.desk.page.setup_wizard.install_fixtures import _
+
+from crm_clients import status
+
+WORKFLOW_NAME = _("Client Conversion")
 DOCTYPE = "Client"
 
-DRAFT = "Draft"
-PENDING = "Pending Conversion"
-CONVERTED = "Converted"
+DRAFT = _("Draft")
+PENDING = _("Pending Conversion")
+CONVERTED = _("Converted")
 
-SEND = "Send for Conversion"
-CONVERT = "Convert to Customer"
-RETURN = "Return"
+SEND = _("Send for Conversion")
+CONVERT = _("Convert to Customer")
+RETURN = _("Return")
 
 # (state, style) for Workflow State masters
 WORKFLOW_STATES = ((DRAFT, ""), (PENDING, "Warning"), (CONVERTED, "Success"))
@@ -31,10 +37,10 @@ def get_workflow_definition() -> dict:
 		"override_status": 1,
 		"send_email_alert": 0,
 		"states": [
-			_state(DRAFT, "Sales User", "Open"),
-			_state(DRAFT, "Sales Manager", "Open"),
-			_state(PENDING, "Sales Master Manager", "Pending Conversion"),
-			_state(CONVERTED, "Sales Master Manager", "Converted"),
+			_state(DRAFT, "Sales User", status.OPEN),
+			_state(DRAFT, "Sales Manager", status.OPEN),
+			_state(PENDING, "Sales Master Manager", status.PENDING),
+			_state(CONVERTED, "Sales Master Manager", status.CONVERTED),
 		],
 		"transitions": [
 			_transition(DRAFT, SEND, PENDING, "Sales User"),
@@ -101,18 +107,5 @@ def remove() -> None:
 	frappe.db.delete("Workflow Action", {"reference_doctype": DOCTYPE})
 	if frappe.db.exists("Workflow", WORKFLOW_NAME):
 		frappe.delete_doc("Workflow", WORKFLOW_NAME, ignore_permissions=True, force=True)
-	frappe.cache.delete_value("workflow_" + DOCTYPE)
-
-
-def get_converted_state(workflow_name: str | None = None) -> tuple[str, str] | None:
-	"""(workflow_state_field, state) of the active Client workflow's state that marks a Client converted."""
-	from frappe.model.workflow import get_workflow_name
-
-	workflow_name = workflow_name or get_workflow_name(DOCTYPE)
-	if not workflow_name:
-		return None
-	workflow = frappe.get_cached_doc("Workflow", workflow_name)
-	for row in workflow.states:
-		if row.update_field == "status" and row.update_value == "Converted":
-			return workflow.workflow_state_field, row.state
-	return None
+	# Frappe caches the active workflow of each doctype in the "workflow" hash
+	frappe.cache.hdel("workflow", DOCTYPE)

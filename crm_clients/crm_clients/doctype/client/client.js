@@ -3,9 +3,8 @@
 
 frappe.ui.form.on("Client", {
 	setup(frm) {
-		frm.set_query("contact", "contacts", () => ({
-			filters: { status: ["!=", "Unsubscribed"] },
-		}));
+		// Any Contact may be a contact person: "unsubscribed" concerns newsletters, not the person (and
+		// "Unsubscribed" is no Contact status, so the filter this form once had did nothing).
 		// read-only Select values in the app's own words (translated in the "Client" context, as the form's dropdowns are)
 		for (const fieldname of ["client_type", "status"]) {
 			frappe.meta.get_docfield("Client", fieldname).formatter = (value) =>
@@ -14,10 +13,7 @@ frappe.ui.form.on("Client", {
 	},
 
 	refresh(frm) {
-		if (frm.doc.__onload?.locked_after_conversion) {
-			frm.disable_form();
-			frm.set_intro(__("This Client has been converted into a Customer: only managers can edit it."));
-		}
+		// who may edit the Client in its state is the route's "allow edit" (Frappe makes the form read-only)
 		crm_clients.client.add_new_contact_button(frm);
 		crm_clients.client.add_conversion_button(frm);
 		crm_clients.client.show_customer_button(frm);
@@ -35,11 +31,24 @@ frappe.ui.form.on("Client", {
 });
 
 frappe.ui.form.on("Client Contact", {
+	// the row shows the chosen Contact's name, phone (else mobile) and e-mail, as the server stores them
 	contact(frm, cdt, cdn) {
 		const row = locals[cdt][cdn];
 		if (!row.contact) {
 			frappe.model.set_value(cdt, cdn, { full_name: "", phone: "", email: "" });
+			return;
 		}
+		frappe
+			.xcall("crm_clients.api.get_contact_person", { contact: row.contact })
+			.then((person) => {
+				if (person && locals[cdt][cdn] && locals[cdt][cdn].contact === person.name) {
+					frappe.model.set_value(cdt, cdn, {
+						full_name: person.full_name || "",
+						phone: person.phone || "",
+						email: person.email || "",
+					});
+				}
+			});
 	},
 });
 

@@ -4,14 +4,11 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.model.workflow import validate_workflow
+from frappe.utils import get_link_to_form
 
-from crm_clients import contacts, conversion, data_quality, leads
+from crm_clients import contacts, conversion, data_quality, leads, route, status
 from crm_clients.savepoints import all_or_nothing
-
-STATUS_OPEN = "Open"
-STATUS_PENDING = "Pending Conversion"
-STATUS_CONVERTED = conversion.STATUS_CONVERTED
-CONVERTED_CLIENT_EDITORS = ("Sales Manager", "Sales Master Manager", "System Manager")
 
 
 class Client(Document):
@@ -38,53 +35,151 @@ class Client(Document):
 		normalized_name: DF.Data | None
 		status: DF.Literal["Open", "Pending Conversion", "Converted"]
 		tax_id: DF.Data | None
+		tax_key: DF.Data | None
 		workflow_state: DF.Link | None
 	# end: auto-generated types
 
-	def onload(self):
-		self.set_onload("can_convert", conversion.can_convert(self))
-		self.set_onload("locked_after_conversion", self.is_locked_after_conversion())
+	"""A prospect. The controller is the one owner of its state:
 
-	def is_locked_after_conversion(self) -> bool:
-		"""A converted Client is read-only except for managers."""
-		return bool(self.customer) and not set(frappe.get_roles()) & set(CONVERTED_CLIENT_EDITORS)
+	- `customer` and `status` change only through conversion (`convert`); `status` is derived from data
+	  (a Customer → Converted, else the route's state, else Open), never taken from a request;
+	- who may edit the Client in its current state is the route's *allow edit* (`route.may_edit`), the same
+	  rows the form uses;
+	- the Contacts' links to the Client follow its contact rows, and go with the Client;
+	- uniqueness lives in the database: one Client per ИНН+КПП (`tax_key`) and per source Lead (`lead`).
+	"""
+
+	def onload(self):
+		self.set_onload("can_convert", not self.customer and conversion.can_convert(self))
+
+	def before_insert(self):
+		leads.add_lead_contact_person(self)
 
 	def validate(self):
 		self.client_name = (self.client_name or "").strip()
 		if not self.client_name:
 			frappe.throw(_("Client Name is required."), frappe.MandatoryError)
+		self.check_state_allows_edit()
+		self.check_fields_set_by_conversion()
 		contacts.validate_contact_rows(self)
 		contacts.fill_contact_rows(self)
 		data_quality.validate_client(self)
-		self.validate_converted_client_is_read_only()
-		self.convert_when_route_reaches_converted()
-		self.set_status()
+		self.status = self.derived_status()
+
+	def before_save(self):
+		self.convert_when_the_route_reaches_converted()
 
 	def on_update(self):
-		contacts.link_contacts_to([row.contact for row in self.contacts], "Client", self.name)
+		contacts.sync_client_links(self)
 		leads.link_source_lead(self)
 
-	def validate_converted_client_is_read_only(self):
+	def on_trash(self):
+		contacts.unlink_client(self)
+		leads.release_leads(self)
+
+	# --- state
+
+	def derived_status(self) -> str:
+		workflow = route.get_workflow()
+		return status.derive(self.customer, route.status_of_state(workflow, route.state_of(self, workflow)))
+
+	def check_state_allows_edit(self):
+		"""In each state of the route only its *allow edit* roles may change the Client (a transition is
+		checked by Frappe itself against the workflow's transitions)."""
 		before = self.get_doc_before_save()
-		if not before or not before.customer or before.customer != self.customer:
+		workflow = route.get_workflow()
+		if not before or not workflow or route.is_transition(before, self, workflow):
 			return
-		if before.is_locked_after_conversion():
+		if not route.may_edit(before):
+			state = route.state_of(before, workflow)
+			# state and role names are data: the desk translates them the same way (Frappe's workflow does too)
+			roles = ", ".join(_(role) for role in sorted(route.editors(workflow, state)))
 			frappe.throw(
-				_("Client {0} has been converted into Customer {1}: only managers can edit it.").format(
-					frappe.bold(self.name), frappe.bold(self.customer)
+				_("Client {0} is in state {1}: only {2} may edit it.").format(
+					frappe.bold(self.name), frappe.bold(_(state)), roles or _("nobody")
 				),
 				frappe.PermissionError,
 			)
 
-	def convert_when_route_reaches_converted(self):
-		"""The route's Converted state (status set by the workflow) creates the Customer in the same save."""
-		if self.status == STATUS_CONVERTED and not self.is_new() and not conversion.has_live_customer(self):
-			with all_or_nothing(conversion.CONVERSION_SAVEPOINT):
-				conversion.convert(self)
+	def check_fields_set_by_conversion(self):
+		"""`customer` and `status` are the controller's: a save that changes them is refused, whoever sends it.
 
-	def set_status(self):
-		"""`status` is the app's: Converted once a Customer is set, else what the route says (Open by default)."""
-		if self.customer:
-			self.status = STATUS_CONVERTED
-		elif self.status not in (STATUS_OPEN, STATUS_PENDING):
-			self.status = STATUS_OPEN
+		A check against the document before save, not a permission level: permission levels are granted per
+		role (a System Manager has them all, an admin may grant them), while no role may set these by hand.
+		"""
+		before = self.get_doc_before_save()
+		if (self.customer or None) != ((before and before.customer) or None):
+			frappe.throw(
+				_("The Customer of a Client is set by its conversion only («Convert to Customer»)."),
+				frappe.PermissionError,
+			)
+		previous = before.status if before else status.OPEN
+		if self.status and self.status not in (previous, self.derived_status()):
+			frappe.throw(
+				_("The status of a Client follows its conversion and route: it cannot be set to {0}.").format(
+					frappe.bold(self.status)
+				),
+				frappe.PermissionError,
+			)
+
+	# --- conversion
+
+	def convert_when_the_route_reaches_converted(self):
+		"""The route's transition into its converted state converts, in the same save: keyed on the transition,
+		checked by Frappe's own workflow rules first (Frappe checks it again later in the save), never on a
+		`status` a request sends. Before the Client is written, so a failed conversion leaves it as it was."""
+		workflow = route.get_workflow()
+		if not route.reaches_converted_state(self.get_doc_before_save(), self, workflow):
+			return
+		validate_workflow(self)
+		self.flags.converting_in_save = True
+		try:
+			self.convert()
+		finally:
+			self.flags.converting_in_save = False
+
+	def convert(self) -> str:
+		"""Turn the saved Client into a Customer, or return the Customer it has: permission-checked, all or nothing.
+
+		The one way to convert: the button and `crm_clients.api.convert_to_customer` (which lock the Client
+		first), and the route's transition into its converted state (`before_save`, in the same save).
+		"""
+		conversion.check_can_convert(self)
+		if conversion.has_live_customer(self, for_update=True):
+			return self.customer
+		with all_or_nothing(conversion.CONVERSION_SAVEPOINT):
+			customer = conversion.make_customer(self)
+			self.record_conversion(customer)
+		return customer
+
+	def record_conversion(self, customer: str) -> None:
+		"""The Client says Converted, with its Customer, and the route is in its converted state."""
+		values = {"customer": customer, "status": status.CONVERTED}
+		workflow = route.get_workflow()
+		state = route.converted_state(workflow)
+		if state:
+			values[workflow.workflow_state_field] = state
+		if self.flags.converting_in_save:
+			self.update(values)  # the save under way writes them
+		else:
+			self.db_set(values, notify=True)
+		conversion.close_assignments(self)
+		self.add_comment(
+			"Info", _("Converted into Customer {0}").format(get_link_to_form("Customer", customer))
+		)
+
+	# --- the database's uniqueness, in the user's words
+
+	def show_unique_validation_message(self, e):
+		fieldname = unique_key_of(e)
+		if fieldname == "tax_key":
+			data_quality.raise_duplicate_tax_id(self)
+		if fieldname == "lead":
+			leads.raise_lead_taken(self)
+		super().show_unique_validation_message(e)
+
+
+def unique_key_of(error: Exception) -> str | None:
+	"""The unique key MariaDB names in a duplicate-entry error: "Duplicate entry 'x' for key 'tax_key'"."""
+	parts = str(error).split("'")
+	return parts[-2] if len(parts) >= 2 else None
