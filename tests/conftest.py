@@ -68,6 +68,8 @@ def _connected_site():
 	frappe.init(site=SITE, sites_path=str(BENCH / "sites"))
 	frappe.connect()
 	frappe.flags.in_test = True
+	if hasattr(frappe, "in_test"):  # v16 reads the module-level flag
+		frappe.in_test = True
 	frappe.flags.mute_emails = True
 	frappe.db.rollback()
 	from tests import fixtures

@@ -20,7 +20,30 @@ NO_CRM_ROLE = "crm-no-crm-role@example.com"
 NO_ROLES = "crm-no-roles@example.com"
 
 
+TEST_EMAIL_ACCOUNT = "crm_clients tests (outgoing)"
+
+
+def make_outgoing_email_account() -> None:
+	"""A default outgoing account, so that Frappe's notifications (assignments) have a sender in tests, where
+	Frappe sends them at once. Nothing leaves the machine: the test session mutes e-mail."""
+	if frappe.db.exists("Email Account", {"default_outgoing": 1}):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Email Account",
+			"email_account_name": TEST_EMAIL_ACCOUNT,
+			"email_id": "crm-clients-tests@example.com",
+			"enable_outgoing": 1,
+			"default_outgoing": 1,
+			"smtp_server": "localhost",
+			"smtp_port": 25,
+			"no_smtp_authentication": 1,
+		}
+	).insert(ignore_permissions=True)
+
+
 def make_test_users() -> None:
+	make_outgoing_email_account()
 	for email, roles in TEST_USERS.items():
 		if frappe.db.exists("User", email):
 			user = frappe.get_doc("User", email)

@@ -8,6 +8,7 @@
 #   FRAPPE_BRANCH           the branch of both (default version-15); ERPNEXT_BRANCH overrides ERPNext's
 #   FRAPPE_DB_ROOT_USER / FRAPPE_DB_ROOT_PASSWORD   the MariaDB root login (default root / root)
 #   CRM_CLIENTS_CACHE       where bundles are unpacked (default ~/.cache/crm_clients)
+#   CRM_SYSTEM_PACKAGES     "present": do not check the system packages (e.g. GitHub Actions' service containers)
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bench_path="$(realpath -m "${FRAPPE_BENCH_PATH:-$HOME/frappe-bench}")"
@@ -57,6 +58,7 @@ package_missing() {
 }
 
 ensure_system_packages() {
+	[ "${CRM_SYSTEM_PACKAGES:-}" = "present" ] && return 0 # services and tools provided otherwise (containers)
 	local missing=() package
 	for package in "$@"; do
 		package_missing "$package" && missing+=("$package")
