@@ -145,6 +145,9 @@ def make_users(password: str) -> None:
 				}
 			).insert()
 			user.add_roles(role)
+		if frappe.get_meta("User").has_field("default_workspace"):
+			# the «Маркетинг» workspace is where they land
+			frappe.db.set_value("User", email, "default_workspace", "Marketing")
 		update_password(email, password)
 
 
