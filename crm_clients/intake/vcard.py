@@ -52,7 +52,7 @@ def join_soft_line_breaks(card: str) -> str:
 	lines, joined = card.split("\r\n"), []
 	for line in lines:
 		if joined and joined[-1].endswith("=") and _QUOTED_PRINTABLE.match(joined[-1]):
-			joined[-1] = joined[-1][:-1] + line.lstrip()
+			joined[-1] = joined[-1][:-1] + line  # the next line is the value's, spaces included
 		else:
 			joined.append(line)
 	return "\r\n".join(joined)
@@ -129,9 +129,10 @@ def set_name(person: Person, card) -> None:
 		person.last_name = " ".join(words[1:])
 
 
-def join_part(part) -> str:
+def join_part(part, separator: str = " ") -> str:
+	"""A structured value's part; a list (vobject splits at commas) is joined back."""
 	if isinstance(part, list):
-		return " ".join(str(item).strip() for item in part if str(item).strip())
+		return separator.join(str(item).strip() for item in part if str(item).strip())
 	return str(part or "").strip()
 
 
@@ -171,7 +172,11 @@ def postal_address(line) -> PostalAddress:
 	return PostalAddress(
 		street=", ".join(
 			part
-			for part in (join_part(value.box), join_part(value.extended), join_part(value.street))
+			for part in (
+				join_part(value.box, ", "),
+				join_part(value.extended, ", "),
+				join_part(value.street, ", "),
+			)
 			if part
 		),
 		city=join_part(value.city),
