@@ -389,9 +389,9 @@ def render(spec: CardSpec):
 	image = Image.new("RGB", (WIDTH, HEIGHT), background)
 	draw = ImageDraw.Draw(image)
 	org_font = ImageFont.truetype(bold, 40)
-	name_font = ImageFont.truetype(bold, 34)
-	text_font = ImageFont.truetype(regular, 26)
-	small_font = ImageFont.truetype(regular, 24)
+	name_font = ImageFont.truetype(bold, 30 if spec.layout == "two_columns" else 34)
+	text_font = ImageFont.truetype(regular, 22 if spec.layout == "two_columns" else 26)
+	small_font = ImageFont.truetype(regular, 21 if spec.layout == "two_columns" else 24)
 
 	head = [
 		(spec.organisation, org_font, accent),
@@ -405,9 +405,11 @@ def render(spec: CardSpec):
 	elif spec.layout == "centered":
 		draw_block(draw, [*head, ("", small_font, ink), *details], None, 40, centered=True)
 	elif spec.layout == "two_columns":
-		draw_block(draw, head, 50, 60)
-		draw.line([(50, 250), (WIDTH - 50, 250)], fill=accent, width=3)
-		draw_block(draw, details, 50, 280)
+		# the organisation across the top, the person on the left, the contacts on the right
+		draw_block(draw, head[:1], 40, 40)
+		draw.line([(WIDTH // 2 - 20, 130), (WIDTH // 2 - 20, HEIGHT - 40)], fill=accent, width=3)
+		draw_block(draw, head[1:], 40, 150)
+		draw_block(draw, details, WIDTH // 2, 150)
 	else:  # banner: the organisation on a coloured band, the rest below
 		draw.rectangle([(0, 0), (WIDTH, 110)], fill=accent)
 		draw_block(draw, [(spec.organisation, org_font, "white")], 50, 30)
@@ -426,11 +428,28 @@ def draw_block(draw, lines, x, y, centered=False):
 		y += int(font.size * 1.45)
 
 
+def photographed(image, index: int):
+	"""As a phone would take it: the card a little turned on a darker table, softer, smaller."""
+	from PIL import Image, ImageFilter
+
+	angle = (-1.5, 0.8, -0.6, 1.2, 0.0)[index % 5]
+	table = (95, 90, 85) if index % 2 else (170, 165, 160)
+	photo = image.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=table)
+	framed = Image.new("RGB", (photo.width + 80, photo.height + 60), table)
+	framed.paste(photo, (40, 30))
+	framed = framed.filter(ImageFilter.GaussianBlur(radius=0.7))
+	scale = (0.9, 0.75, 1.0)[index % 3]
+	return framed.resize((round(framed.width * scale), round(framed.height * scale)), Image.LANCZOS)
+
+
 def write_cards(folder: Path) -> list[tuple[CardSpec, Path]]:
+	"""Every card as a photo: PNG for the even ones, JPEG (quality 80) for the odd ones."""
 	folder.mkdir(parents=True, exist_ok=True)
 	cards = []
 	for index, spec in enumerate(card_specs(), start=1):
-		path = folder / f"card-{index:02d}-{spec.lang}-{spec.layout}.png"
-		render(spec).save(path)
+		image = photographed(render(spec), index)
+		extension = "jpg" if index % 2 else "png"
+		path = folder / f"card-{index:02d}-{spec.lang}-{spec.layout}.{extension}"
+		image.save(path, quality=80) if extension == "jpg" else image.save(path)
 		cards.append((spec, path))
 	return cards

@@ -59,12 +59,17 @@ _WEBSITE = re.compile(
 	re.IGNORECASE,
 )
 _PHONE = re.compile(r"(?:\+|\b)\d[\d\s().\-–]{5,}\d")
-_TAX_LINE = re.compile(r"\b(инн|кпп|огрн|огрнип|бик|р/с|к/с|окпо|inn|kpp)\b", re.IGNORECASE)
+# «ИНН» as Tesseract may misread it too: «HHH», «ИHH», «NHH»
+_INN_WORD = r"(?:инн|inn|[иnh1i][нh][нh])"
+_TAX_LINE = re.compile(r"\b(инн|кпп|огрн|огрнип|бик|р/с|к/с|окпо|inn|kpp|[иnh1i][нh][нh])\b", re.IGNORECASE)
 _INN = re.compile(
-	r"(?:инн|inn)(?:\s*/\s*(?:кпп|kpp))?[\s:№.]*(\d{12}|\d{10})(?:\s*/\s*(\d{9}))?", re.IGNORECASE
+	_INN_WORD + r"(?:\s*/\s*(?:кпп|kpp))?[\s:№.]*(\d{12}|\d{10})(?:\s*/\s*(\d{9}))?", re.IGNORECASE
 )
 _KPP = re.compile(r"(?:кпп|kpp)[\s:№.]*(\d{9})", re.IGNORECASE)
 _MOBILE_LABEL = re.compile(r"\b(моб|мобильный|сот|сотовый|mob|mobile|cell|gsm|m)\b\.?", re.IGNORECASE)
+_PHONE_LABEL = re.compile(
+	r"\b(тел|телефон|т|моб|сот|факс|tel|phone|ph|mob|mobile|cell|fax|t|m|f)\b", re.IGNORECASE
+)
 _FAX_LABEL = re.compile(r"\b(факс|fax|f)\b", re.IGNORECASE)
 _QUOTES = {"<<": "«", ">>": "»", "„": "«", "“": "»", "”": "»"}
 _WORD = re.compile(r"^[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё'’\-]*$")
@@ -182,8 +187,8 @@ def find_phones(lines: list[str], used: set) -> list[Phone]:
 			if len(digits) < 7:
 				continue
 			has_format = candidate.strip().startswith("+") or re.search(r"[\s().\-–]", candidate.strip())
-			if not has_format and not label:
-				continue
+			if not has_format and not _PHONE_LABEL.search(label):
+				continue  # bare digits are a phone number only when labelled as one
 			e164 = phones.normalize(candidate.replace("–", "-"))
 			if not e164 or e164 in seen:
 				continue
@@ -299,7 +304,7 @@ def set_person_name(card: CardData, lines: list[str], used: set) -> None:
 	for index, line in enumerate(lines):
 		if index in used:
 			continue
-		words = line.split()
+		words = line.rstrip(".,;:\"'").split()
 		if not 2 <= len(words) <= 3 or not all(_WORD.match(word) for word in words):
 			continue
 		if not all(word[0].isupper() for word in words):

@@ -12,6 +12,8 @@ from frappe import _
 LANGUAGES = ("rus", "eng")
 MIN_WIDTH = 1600  # smaller photos are enlarged: Tesseract reads small print better that way
 TIMEOUT = 60  # seconds
+RULES = {"|", "¦", "‖"}
+COLUMN_GAP = 2.5  # a gap between two words wider than this many line heights separates two columns
 
 
 def installed_languages() -> list[str]:
@@ -47,9 +49,44 @@ def recognise(content: bytes) -> str:
 	languages = check_available()
 	image = prepare(content)
 	try:
-		return pytesseract.image_to_string(image, lang="+".join(languages), timeout=TIMEOUT)
+		data = pytesseract.image_to_data(
+			image, lang="+".join(languages), timeout=TIMEOUT, output_type=pytesseract.Output.DICT
+		)
 	except RuntimeError:  # pytesseract's timeout
 		frappe.throw(_("Recognising the photo took too long: try a smaller or sharper photo."))
+	return text_from_words(data)
+
+
+def text_from_words(data: dict) -> str:
+	"""Tesseract's words put back into lines, a line being cut where a wide gap separates two columns.
+
+	Cards often have the person on the left and the contacts on the right; Tesseract may read both as one
+	line ("Алексей Кузнецов www.uralmash.ru"), which would mix a name with a website."""
+	lines: dict[tuple, list] = {}
+	for index, word in enumerate(data["text"]):
+		if not word.strip():
+			continue
+		key = (data["block_num"][index], data["par_num"][index], data["line_num"][index])
+		box = (data["left"][index], data["top"][index], data["width"][index], data["height"][index])
+		lines.setdefault(key, []).append((box, word.strip()))
+	segments = []
+	for words in lines.values():
+		words.sort(key=lambda item: item[0][0])
+		height = sorted(box[3] for box, _word in words)[len(words) // 2]
+		current, right = [], None
+		for box, word in words:
+			if word in RULES:  # a printed vertical rule between two columns
+				segments.append(current)
+				current = []
+				continue
+			if current and box[0] - right > COLUMN_GAP * height:
+				segments.append(current)
+				current = []
+			current.append((box, word))
+			right = box[0] + box[2]
+		segments.append(current)
+	segments = [segment for segment in segments if segment]
+	return "\n".join(" ".join(word for _box, word in segment) for segment in segments)
 
 
 def prepare(content: bytes):
