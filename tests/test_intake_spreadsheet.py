@@ -464,3 +464,43 @@ def test_the_background_job_shows_progress_and_sends_the_summary(site, upload):
 	assert [p["percent"] for p in progress] == sorted(p["percent"] for p in progress)
 	assert "60" in progress[-1]["description"]
 	assert importer.get_summary(f"test-{t}")["counts"] == summary["counts"]
+
+
+def test_a_1000_row_sheet_imports_in_one_go(site, upload):
+	"""What the background job does with a large sheet, in-process and rolled back; the time is printed."""
+	import time
+
+	from openpyxl import Workbook
+
+	from crm_clients.intake import engine
+
+	t = tag()
+	workbook = Workbook()
+	sheet = workbook.active
+	sheet.append(HEADERS_RU)
+	for index in range(1000):
+		sheet.append(
+			row(
+				f"ООО «Тысяча {t} {index // 4}»",
+				inn=make_inn(f"77{index // 4:07d}") if index % 8 < 4 else "",
+				last=f"Строкин{index}",
+				first="Иван",
+				position="Менеджер",
+				phone=f"+7 495 {index // 100:03d}-{index % 100:02d}-{(index * 7) % 100:02d}",
+				email=f"row-{t}-{index}@example.ru",
+			)
+		)
+	content = io.BytesIO()
+	workbook.save(content)
+	file = importer.get_file(upload("1000.xlsx", content.getvalue()))
+	before = counts()
+	started = time.monotonic()
+
+	records = importer.read_records(file)
+	summary = engine.import_records(records)
+
+	elapsed = time.monotonic() - started
+	print(f"\n1,000-row sheet: {elapsed:.1f} s ({summary['counts']})")
+	assert summary["failed"] == []
+	assert len(summary["created"]) == 250 and len(summary["contacts"]["created"]) == 1000
+	assert counts()["Client"] == before["Client"] + 250
