@@ -504,3 +504,39 @@ def test_a_1000_row_sheet_imports_in_one_go(site, upload):
 	assert summary["failed"] == []
 	assert len(summary["created"]) == 250 and len(summary["contacts"]["created"]) == 1000
 	assert counts()["Client"] == before["Client"] + 250
+
+
+def test_a_real_worker_runs_the_import_job(site, upload):
+	"""The request queues the job once it commits; `bench worker --burst` runs it; the summary is kept."""
+	import shutil
+	import subprocess
+
+	from tests.conftest import BENCH, SITE
+
+	if not shutil.which("bench"):
+		pytest.skip("the bench command is not installed")
+	t = tag()
+	file_url = upload("worker.csv", csv_text(many_rows(t, 24)))
+	frappe.db.commit()
+	summary = None
+	try:
+		result = api.import_clients(file_url)
+		frappe.db.commit()  # the job is queued after the commit
+		worker = subprocess.run(
+			["bench", "--site", SITE, "worker", "--queue", "long", "--burst"],
+			cwd=BENCH,
+			capture_output=True,
+			text=True,
+			timeout=600,
+		)
+		summary = importer.get_summary(result["job"])
+	finally:
+		if summary:
+			delete_imported(summary)
+		frappe.delete_doc("File", frappe.db.get_value("File", {"file_url": file_url}), force=True)
+		frappe.db.commit()
+
+	assert worker.returncode == 0, worker.stderr[-2000:]
+	assert summary is not None, worker.stderr[-2000:]
+	assert len(summary["created"]) == 12 and [f["record"] for f in summary["failed"]] == [9]
+	assert len(summary["contacts"]["created"]) == 23
