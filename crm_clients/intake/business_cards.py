@@ -139,7 +139,12 @@ def save(card: str | dict, file_url: str | None = None, client: str | None = Non
 	contact = next(iter(outcome.contacts_created + outcome.contacts_matched), None)
 	if file and contact:
 		attach_photo(file, contact)
-	return {"client": outcome.client, "outcome": outcome.outcome, "contact": contact}
+	return {
+		"client": outcome.client,
+		"client_name": frappe.db.get_value("Client", outcome.client, "client_name"),
+		"outcome": outcome.outcome,
+		"contact": contact,
+	}
 
 
 def person_from_contact(values: dict, address: str | None = None, website: str | None = None) -> Person:

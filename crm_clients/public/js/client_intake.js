@@ -199,8 +199,8 @@ Object.assign(crm_clients.intake, {
 						frappe.show_alert({
 							message:
 								r.message.outcome === "created"
-									? __("Client {0} created", [r.message.client])
-									: __("Saved to Client {0}", [r.message.client]),
+									? __("Client {0} created", [frappe.utils.escape_html(r.message.client_name)])
+									: __("Saved to Client {0}", [frappe.utils.escape_html(r.message.client_name)]),
 							indicator: "green",
 						});
 						if (frm) frm.reload_doc();
