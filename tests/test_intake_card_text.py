@@ -71,3 +71,9 @@ def test_an_english_card_with_cyrillic_lookalikes_in_the_email():
 def test_postcodes_and_unlabelled_numbers_are_not_phones():
 	card = card_text.parse("ООО «Тест»\n101000, г. Москва, ул. Мира, д. 1\nОГРН 1027700132195\n7707083893")
 	assert card.phones == []
+
+
+@pytest.mark.parametrize("label", ["ИНН", "Инн", "HHH", "UHH", "ИHH", "INN"])
+def test_inn_as_tesseract_reads_it(label):
+	card = card_text.parse(f"ООО «Тест»\n{label} 6663003127")
+	assert (card.tax_id, card.phones) == ("6663003127", [])

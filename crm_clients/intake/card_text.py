@@ -59,9 +59,9 @@ _WEBSITE = re.compile(
 	re.IGNORECASE,
 )
 _PHONE = re.compile(r"(?:\+|\b)\d[\d\s().\-–]{5,}\d")
-# «ИНН» as Tesseract may misread it too: «HHH», «ИHH», «NHH»
-_INN_WORD = r"(?:инн|inn|[иnh1i][нh][нh])"
-_TAX_LINE = re.compile(r"\b(инн|кпп|огрн|огрнип|бик|р/с|к/с|окпо|inn|kpp|[иnh1i][нh][нh])\b", re.IGNORECASE)
+# «ИНН» as Tesseract may misread it too: «HHH», «UHH», «ИHH», «NHH»
+_INN_WORD = r"(?:инн|inn|[иunh1i][нh][нh])"
+_TAX_LINE = re.compile(r"\b(инн|кпп|огрн|огрнип|бик|р/с|к/с|окпо|inn|kpp|[иunh1i][нh][нh])\b", re.IGNORECASE)
 _INN = re.compile(
 	_INN_WORD + r"(?:\s*/\s*(?:кпп|kpp))?[\s:№.]*(\d{12}|\d{10})(?:\s*/\s*(\d{9}))?", re.IGNORECASE
 )

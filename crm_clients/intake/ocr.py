@@ -5,6 +5,7 @@ Tesseract is a system program (packages tesseract-ocr, tesseract-ocr-rus, tesser
 """
 
 import io
+import os
 
 import frappe
 from frappe import _
@@ -48,6 +49,8 @@ def recognise(content: bytes) -> str:
 
 	languages = check_available()
 	image = prepare(content)
+	# one thread per recognition: a web worker must not take every core, and results stay repeatable
+	os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 	try:
 		data = pytesseract.image_to_data(
 			image, lang="+".join(languages), timeout=TIMEOUT, output_type=pytesseract.Output.DICT
