@@ -5,6 +5,7 @@ from frappe import _
 
 from crm_clients import contacts, conversion
 from crm_clients import leads as client_leads
+from crm_clients.intake import business_cards, importer, spreadsheet
 
 
 @frappe.whitelist(methods=["POST"])
@@ -59,3 +60,47 @@ def make_clients_from_leads(leads: list[str] | str) -> dict:
 def get_lead_values_from_client(client: str) -> dict:
 	"""Values for a new Lead made from the Client's Connections tab (Industry Type, Territory, company)."""
 	return client_leads.get_lead_values_from_client(client)
+
+
+# Bringing in cards and lists
+
+
+@frappe.whitelist(methods=["POST"])
+def import_clients(file_url: str, create_missing_masters: bool | int | str = 0) -> dict:
+	"""Clients and contact persons from an uploaded .csv, .xlsx or .vcf file: the summary
+	({"created", "matched", "failed"}), or, for more than 20 records, {"job": ...} (summary when it ends)."""
+	return importer.import_clients(file_url, create_missing_masters)
+
+
+@frappe.whitelist()
+def get_import_summary(job: str) -> dict | None:
+	"""The summary of the caller's background import once it has ended."""
+	return importer.get_summary(job)
+
+
+@frappe.whitelist()
+def download_import_template() -> None:
+	"""The spreadsheet template (.xlsx, Russian headers) for «Import Clients»."""
+	frappe.has_permission("Client", "create", throw=True)
+	frappe.response["filename"] = spreadsheet.TEMPLATE_FILE_NAME
+	frappe.response["filecontent"] = spreadsheet.make_template()
+	frappe.response["type"] = "binary"
+
+
+@frappe.whitelist(methods=["POST"])
+def add_contacts_from_vcard(client: str, file_url: str) -> dict:
+	"""The persons of an uploaded .vcf file become contact persons of the Client."""
+	return importer.add_persons_from_vcard(client, file_url)
+
+
+@frappe.whitelist(methods=["POST"])
+def scan_business_card(file_url: str) -> dict:
+	"""An unsaved Client with its contact person recognised on a photo of a business card, and the text."""
+	return business_cards.scan(file_url)
+
+
+@frappe.whitelist(methods=["POST"])
+def save_business_card(card: str | dict, file_url: str | None = None, client: str | None = None) -> dict:
+	"""Save a scanned card once the user has checked it: the Client (matched or created, or the given one)
+	and its contact person; the photo is attached to the Contact."""
+	return business_cards.save(card, file_url, client)

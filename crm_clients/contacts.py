@@ -123,8 +123,14 @@ def sync_client_links(client) -> None:
 
 
 def unlink_client(client) -> None:
-	"""The Client is being deleted: its Contacts keep everything but their link to it."""
+	"""The Client is being deleted: its Contacts and Addresses keep everything but their link to it."""
 	delete_links("Contact", linked_contacts("Client", client.name), "Client", client.name)
+	addresses = frappe.get_all(
+		"Dynamic Link",
+		filters={"parenttype": "Address", "link_doctype": "Client", "link_name": client.name},
+		pluck="parent",
+	)
+	delete_links("Address", addresses, "Client", client.name)
 
 
 def linked_contacts(link_doctype: str, link_name: str) -> list[str]:

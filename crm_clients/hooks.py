@@ -8,8 +8,8 @@ app_license = "mit"
 required_apps = ["frappe/erpnext"]
 
 # Forms and lists of ERPNext doctypes extended by this app
-doctype_js = {"Lead": "public/js/lead.js"}
-doctype_list_js = {"Lead": "public/js/lead_list.js"}
+doctype_js = {"Lead": "public/js/lead.js", "Client": "public/js/client_intake.js"}
+doctype_list_js = {"Lead": "public/js/lead_list.js", "Client": "public/js/client_intake.js"}
 
 # Install, migrate, uninstall
 after_install = "crm_clients.setup.install.after_install"
