@@ -99,7 +99,7 @@ def guess_country(card: card_text.CardData) -> str | None:
 
 def find_matches(client: dict) -> dict:
 	"""The existing Client and Contact the card would be saved into (shown to the user before saving)."""
-	values = {key: client.get(key) for key in ("client_name", "client_type", "tax_id", "kpp")}
+	values = {key: client.get(key) for key in ("client_name", "client_type", "country", "tax_id", "kpp")}
 	contact = client["contact"]
 	person = person_from_contact(contact)
 	existing_contact = None

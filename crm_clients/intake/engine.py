@@ -307,7 +307,7 @@ def find_client(values: dict) -> str | None:
 	other ИНН)."""
 	tax_id, kpp = values.get("tax_id"), values.get("kpp")
 	if tax_id:
-		existing = find_client_by_tax_key(tax_key(values["country"], values["client_type"], tax_id, kpp))
+		existing = find_client_by_tax_key(tax_key(values.get("country"), values["client_type"], tax_id, kpp))
 		if existing:
 			return existing.name
 		if not kpp:

@@ -28,11 +28,18 @@ EXTENSIONS = SHEETS + VCARDS
 
 def check_import_permissions() -> None:
 	"""Importing makes Clients and Contacts: the user is told before anything is read."""
-	for doctype in ("Client", "Contact"):
-		if not frappe.has_permission(doctype, "create"):
-			raise frappe.PermissionError(
-				_("You are not permitted to create {0}: importing needs that right.").format(_(doctype))
-			)
+	if not frappe.has_permission("Client", "create"):
+		raise frappe.PermissionError(
+			_("You are not permitted to create Clients: importing needs that right.")
+		)
+	check_contact_create_permission()
+
+
+def check_contact_create_permission() -> None:
+	if not frappe.has_permission("Contact", "create"):
+		raise frappe.PermissionError(
+			_("You are not permitted to create Contacts: importing needs that right.")
+		)
 
 
 def get_file(file_url: str):
@@ -165,10 +172,7 @@ def add_persons_from_vcard(client: str, file_url: str) -> dict:
 	"""The persons of a .vcf file become contact persons of this Client (its ORG is not used)."""
 	doc = frappe.get_doc("Client", client)
 	doc.check_permission("write")
-	if not frappe.has_permission("Contact", "create"):
-		raise frappe.PermissionError(
-			_("You are not permitted to create {0}: importing needs that right.").format(_("Contact"))
-		)
+	check_contact_create_permission()
 	file = get_file(file_url)
 	if file_extension(file) not in VCARDS:
 		frappe.throw(_("Choose a vCard file (.vcf)."), title=_("Add Contact Person from vCard"))
