@@ -40,6 +40,28 @@ def make_test_users() -> None:
 			user.add_roles(*roles) if roles else user.save(ignore_permissions=True)
 
 
+# Frappe e-mails an assignee through the default outgoing account; with e-mails muted (the tests) and no account,
+# Frappe's stand-in account has no address and the assignment fails: the test site gets a real one (never used
+# to send: e-mails stay muted and queued in the rolled-back transaction)
+OUTGOING_EMAIL_ACCOUNT = "CRM Clients Tests"
+
+
+def make_outgoing_email_account() -> None:
+	if frappe.db.exists("Email Account", OUTGOING_EMAIL_ACCOUNT):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Email Account",
+			"email_account_name": OUTGOING_EMAIL_ACCOUNT,
+			"email_id": "crm-clients-tests@example.com",
+			"enable_outgoing": 1,
+			"default_outgoing": 1,
+			"smtp_server": "localhost",
+			"no_smtp_authentication": 1,
+		}
+	).insert(ignore_permissions=True)
+
+
 def make_contact(first_name: str | None = None, email: str | None = None, phone: str | None = None):
 	first_name = first_name or "Contact " + random_string(6)
 	contact = frappe.new_doc("Contact")

@@ -6,10 +6,13 @@ frappe.ui.form.on("Client", {
 		// Any Contact may be a contact person: "unsubscribed" concerns newsletters, not the person (and
 		// "Unsubscribed" is no Contact status, so the filter this form once had did nothing).
 		// read-only Select values in the app's own words (translated in the "Client" context, as the form's dropdowns are)
-		for (const fieldname of ["client_type", "status"]) {
+		for (const fieldname of ["client_type", "status", "next_interaction_type", "interaction_status"]) {
 			frappe.meta.get_docfield("Client", fieldname).formatter = (value) =>
 				value ? frappe.utils.escape_html(__(value, null, "Client")) : "";
 		}
+		// a task's date is a day (no time), and an overdue interaction is red, as in the list
+		frappe.meta.get_docfield("Client", "next_interaction").formatter = (value, df, options, doc) =>
+			crm_clients.client.format_next_interaction(value, doc || frm.doc, false);
 	},
 
 	refresh(frm) {
@@ -169,10 +172,9 @@ Object.assign(crm_clients.client, {
 					primary_action(values) {
 						if (!values.user) return dialog.hide();
 						frappe
-							.xcall("frappe.desk.form.assign_to.add", {
-								doctype: frm.doctype,
-								name: frm.doc.name,
-								assign_to: [values.user],
+							.xcall("crm_clients.api.assign_for_conversion", {
+								client: frm.doc.name,
+								user: values.user,
 								description:
 									values.comment ||
 									__("Convert Client {0} into a Customer", [
