@@ -26,7 +26,23 @@ def has_event_permission(doc, ptype=None, user=None, debug=False):
 
 
 def has_todo_permission(doc, ptype=None, user=None, debug=False):
+	if doc.get("reference_type") == interactions.EVENT and doc.get("reference_name"):
+		return event_assignment_permission(doc.reference_name, user)
 	return client_interaction_permission(doc, ptype, user)
+
+
+def event_assignment_permission(event: str, user) -> bool | None:
+	"""An assignment of a Client's Event names the Client (its description is the Event's subject): hidden from
+	whoever may not read the Client; otherwise Frappe's rules for ToDos."""
+	user = user or frappe.session.user
+	clients = [
+		client for client in interactions.clients_of_event_name(event) if frappe.db.exists("Client", client)
+	]
+	if clients and not all(
+		frappe.has_permission("Client", "read", doc=client, user=user) for client in clients
+	):
+		return False
+	return None
 
 
 def client_interaction_permission(doc, ptype, user) -> bool | None:
@@ -67,18 +83,25 @@ def event_query_conditions(user=None, doctype=None) -> str:
 	user = user or frappe.session.user
 	if user == "Administrator":
 		return ""
-	return f"""`tabEvent`.`name` not in (
-		select `parent` from `tabEvent Participants`
+	return f"""`tabEvent`.`name` not in ({hidden_events_query(readable_clients_query(user))})"""
+
+
+def hidden_events_query(readable_clients: str) -> str:
+	"""SQL selecting the Events that concern a Client the user may not read."""
+	return f"""select `parent` from `tabEvent Participants`
 		where `parenttype` = 'Event' and `reference_doctype` = 'Client'
-		and `reference_docname` not in ({readable_clients_query(user)}))"""
+		and `reference_docname` not in ({readable_clients})"""
 
 
 def todo_query_conditions(user=None, doctype=None) -> str:
 	user = user or frappe.session.user
 	if user == "Administrator":
 		return ""
+	readable = readable_clients_query(user)
 	return f"""(ifnull(`tabToDo`.`reference_type`, '') != 'Client'
-		or `tabToDo`.`reference_name` in ({readable_clients_query(user)}))"""
+		or `tabToDo`.`reference_name` in ({readable}))
+		and (ifnull(`tabToDo`.`reference_type`, '') != 'Event'
+		or `tabToDo`.`reference_name` not in ({hidden_events_query(readable)}))"""
 
 
 def readable_clients_query(user: str) -> str:

@@ -251,6 +251,7 @@ def validate_event(event, method=None) -> None:
 			title=_("Interactions"),
 		)
 	check_contacts_belong_to(event, clients)
+	check_ends_after_it_starts(event.starts_on, event.ends_on)
 	check_not_planned_in_the_past(event)
 	name_clients_in_subject(event, clients)
 
@@ -326,6 +327,18 @@ def check_contacts_belong_to(event, clients: list[str]) -> None:
 			_(
 				"Contact {0} is not a contact person of Client {1}: choose one of the Client's contact persons, or add {0} to the Client first."
 			).format(frappe.bold(stranger), frappe.bold(", ".join(clients))),
+			title=_("Interactions"),
+		)
+
+
+def check_ends_after_it_starts(starts_on, ends_on) -> None:
+	"""To the minute (Frappe's own Event check compares the days only)."""
+	if starts_on and ends_on and get_datetime(ends_on) < get_datetime(starts_on):
+		frappe.throw(
+			_("The interaction cannot end ({0}) before it starts ({1}).").format(
+				format_datetime(ends_on), format_datetime(starts_on)
+			),
+			frappe.exceptions.InvalidDates,
 			title=_("Interactions"),
 		)
 

@@ -39,13 +39,7 @@ def plan_interaction(
 		frappe.throw(_("Choose when the interaction takes place."), frappe.MandatoryError)
 	starts_on = get_datetime(starts_on)
 	ends_on = get_datetime(ends_on) if ends_on else None
-	if ends_on and ends_on < starts_on:
-		frappe.throw(
-			_("The interaction cannot end ({0}) before it starts ({1}).").format(
-				frappe.utils.format_datetime(ends_on), frappe.utils.format_datetime(starts_on)
-			),
-			title=_("Interactions"),
-		)
+	interactions.check_ends_after_it_starts(starts_on, ends_on)
 	done = frappe.utils.cint(done)
 	outcome = (outcome or "").strip()
 	if done and not outcome:

@@ -119,7 +119,7 @@ class Client(Document):
 		"""Not ERPNext's `CRMNote.edit_note`: it writes the row without the right to edit the Client (calling a
 		document's method takes only reading it). Editing a note is a save, like adding or deleting one."""
 		for row in self.notes:
-			if cstr(row.name) == row_id:
+			if cstr(row.name) == cstr(row_id):
 				row.note = note
 				break
 		self.save()

@@ -6,7 +6,7 @@ read, by Client, kind, responsible user and period, with counts.
 
 One row per interaction and Client (an Event with two Clients is counted for each), or, grouped by Client, kind
 or responsible user, one row per group with its counts. The responsible user of an Event is its (first, not
-cancelled) assignee, else its owner; of a ToDo, its assignee.
+cancelled) assignee, else its owner; of a ToDo, its assignee, else its owner.
 """
 
 import frappe
@@ -129,7 +129,7 @@ def get_todo_rows(filters, now) -> list[frappe._dict]:
 	todos = frappe.db.sql(
 		f"""
 		select todo.name, todo.description as title, todo.date, todo.status as doc_status,
-			todo.allocated_to as responsible, todo.interaction_outcome as outcome,
+			coalesce(todo.allocated_to, todo.owner) as responsible, todo.interaction_outcome as outcome,
 			todo.reference_name as client, client.client_name
 		from `tabToDo` todo
 		join `tabClient` client on client.name = todo.reference_name
