@@ -662,7 +662,7 @@ def test_the_report_counts_planned_overdue_done_and_cancelled_interactions():
 
 	_columns, rows, _message, _chart, summary = report.execute({"client": client.name})
 	counts = {item["label"]: item["value"] for item in summary}
-	assert counts == {"Total": 6, "Planned": 3, "Overdue": 1, "Done": 1, "Cancelled": 1}
+	assert counts == {"All Interactions": 6, "Planned": 3, "Overdue": 1, "Done": 1, "Cancelled": 1}
 	assert {row.kind for row in rows} == {"Call", "Meeting", "Other", "Task"}
 
 	_c, by_kind, *_ = report.execute({"client": client.name, "group_by": "Kind"})

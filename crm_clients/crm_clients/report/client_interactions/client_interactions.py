@@ -249,7 +249,7 @@ def group_columns(group_by: str) -> list[dict]:
 		columns.append(
 			{"fieldname": "client_name", "label": _("Client Name"), "fieldtype": "Data", "width": 200}
 		)
-	columns.append({"fieldname": "total", "label": _("Total"), "fieldtype": "Int", "width": 90})
+	columns.append({"fieldname": "total", "label": _("All Interactions"), "fieldtype": "Int", "width": 120})
 	for status in STATUSES:
 		columns.append(
 			{
@@ -287,7 +287,7 @@ def group_rows(rows: list[frappe._dict], key: str) -> list[frappe._dict]:
 def get_summary(rows: list[frappe._dict]) -> list[dict]:
 	counts = {status: sum(1 for row in rows if row.status == status) for status in STATUSES}
 	indicators = {PLANNED: "Blue", OVERDUE: "Red", DONE: "Green", CANCELLED: "Grey"}
-	return [{"value": len(rows), "label": _("Total"), "datatype": "Int", "indicator": "Grey"}] + [
+	return [{"value": len(rows), "label": _("All Interactions"), "datatype": "Int", "indicator": "Grey"}] + [
 		{
 			"value": counts[status],
 			"label": status_label(status),
