@@ -86,6 +86,10 @@ CONTEXTUAL = (
 	("Overdue", "Client"),
 	("Done", "Client"),
 	("Cancelled", "Client"),
+	# the status pills of the Client list, short enough for their column at 1366 px
+	("Open", "Client list"),
+	("Pending Conversion", "Client list"),
+	("Converted", "Client list"),
 )
 
 

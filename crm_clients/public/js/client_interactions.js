@@ -17,7 +17,7 @@ Object.assign(crm_clients.interactions, {
 	KINDS: ["Call", "Meeting", "Email", "Other"],
 
 	kind_label(kind) {
-		return kind ? __(kind, null, "Client") : "";
+		return crm_clients.client.kind_labels()[kind] || "";
 	},
 
 	refresh(frm) {

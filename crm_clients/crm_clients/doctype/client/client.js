@@ -6,13 +6,17 @@ frappe.ui.form.on("Client", {
 		// Any Contact may be a contact person: "unsubscribed" concerns newsletters, not the person (and
 		// "Unsubscribed" is no Contact status, so the filter this form once had did nothing).
 		// read-only Select values in the app's own words (translated in the "Client" context, as the form's dropdowns are)
-		for (const fieldname of ["client_type", "status", "next_interaction_type", "interaction_status"]) {
+		for (const fieldname of ["client_type", "status"]) {
 			frappe.meta.get_docfield("Client", fieldname).formatter = (value) =>
 				value ? frappe.utils.escape_html(__(value, null, "Client")) : "";
 		}
-		// a task's date is a day (no time), and an overdue interaction is red, as in the list
-		frappe.meta.get_docfield("Client", "next_interaction").formatter = (value, df, options, doc) =>
-			crm_clients.client.format_next_interaction(value, doc || frm.doc, false);
+		// the next interaction's kind and state in the app's words
+		const kinds = crm_clients.client.kind_labels();
+		frappe.meta.get_docfield("Client", "next_interaction_type").formatter = (value) =>
+			frappe.utils.escape_html(kinds[value] || "");
+		const states = crm_clients.client.interaction_status_labels();
+		frappe.meta.get_docfield("Client", "interaction_status").formatter = (value) =>
+			frappe.utils.escape_html(states[value] || "");
 	},
 
 	refresh(frm) {

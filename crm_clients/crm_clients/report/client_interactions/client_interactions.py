@@ -317,4 +317,5 @@ def get_chart(rows: list[frappe._dict]) -> dict | None:
 		},
 		"type": "bar",
 		"barOptions": {"stacked": 1},
+		"colors": ["#2490EF", "#E24C4C", "#29CD42", "#98A2B3"],  # planned, overdue, done, cancelled
 	}
