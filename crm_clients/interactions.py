@@ -142,11 +142,11 @@ def next_interaction_values(client: str, now=None) -> dict:
 	candidates = [c for c in (first_open_event(client), first_open_todo(client)) if c]
 	if not candidates:
 		return dict(NO_NEXT_INTERACTION)
-	at, kind = min(candidates, key=lambda candidate: candidate[0])
+	at, kind, whole_day = min(candidates, key=lambda candidate: candidate[0])
 	return {
 		"next_interaction": at,
 		"next_interaction_type": kind,
-		"interaction_status": status_of(at, kind, now),
+		"interaction_status": status_of(at, whole_day, now),
 	}
 
 
@@ -157,7 +157,7 @@ def first_open_event(client: str):
 		frappe.qb.from_(event)
 		.join(participant)
 		.on((participant.parent == event.name) & (participant.parenttype == EVENT))
-		.select(event.starts_on, event.event_category)
+		.select(event.starts_on, event.event_category, event.all_day)
 		.where(
 			(participant.reference_doctype == CLIENT)
 			& (participant.reference_docname == client)
@@ -168,7 +168,13 @@ def first_open_event(client: str):
 		.limit(1)
 		.run(as_dict=True)
 	)
-	return (get_datetime(rows[0].starts_on), kind_of_event_category(rows[0].event_category)) if rows else None
+	if not rows:
+		return None
+	return (
+		get_datetime(rows[0].starts_on),
+		kind_of_event_category(rows[0].event_category),
+		bool(rows[0].all_day),
+	)
 
 
 def first_open_todo(client: str):
@@ -185,14 +191,14 @@ def first_open_todo(client: str):
 		order_by="date asc",
 		limit=1,
 	)
-	return (get_datetime(rows[0].date), TASK) if rows else None
+	return (get_datetime(rows[0].date), TASK, True) if rows else None
 
 
-def status_of(at, kind: str, now=None) -> str:
-	"""Overdue once its time is past and it is still open: an Event when it was to start, a Task (a day) the
-	day after."""
+def status_of(at, whole_day: bool = False, now=None) -> str:
+	"""Overdue once its time is past and it is still open: an Event when it was to start; a task or an all-day
+	event (a day) the day after."""
 	now = now or now_datetime()
-	if kind == TASK:
+	if whole_day:
 		return OVERDUE if getdate(at) < getdate(now) else PLANNED
 	return OVERDUE if get_datetime(at) < now else PLANNED
 
@@ -218,21 +224,15 @@ def update_next_interactions(clients) -> None:
 
 
 def mark_overdue() -> None:
-	"""Scheduled (hooks.py): Planned turns Overdue when its time has passed — nothing else changes then."""
-	now = now_datetime()
-	table = frappe.qb.DocType(CLIENT)
-	(
-		frappe.qb.update(table)
-		.set(table.interaction_status, OVERDUE)
-		.where(
-			(table.interaction_status == PLANNED)
-			& (
-				((table.next_interaction_type == TASK) & (table.next_interaction < getdate(now)))
-				| ((table.next_interaction_type != TASK) & (table.next_interaction < now))
-			)
-		)
-		.run()
+	"""Scheduled (hooks.py): Planned turns Overdue when its time has passed — nothing else changes then. The
+	Clients whose planned time is behind are derived again (a task, or an all-day event, stays planned for
+	its whole day)."""
+	clients = frappe.get_all(
+		CLIENT,
+		filters={"interaction_status": PLANNED, "next_interaction": ("<", now_datetime())},
+		pluck="name",
 	)
+	update_next_interactions(clients)
 
 
 # --- rules for every Event and ToDo of a Client (doc_events in hooks.py)
@@ -355,10 +355,10 @@ def check_not_planned_in_the_past(doc) -> None:
 	before = doc.get_doc_before_save()
 	if before and is_open(before) and before.get(fieldname) and same_time(before.get(fieldname), value):
 		return
-	if doc.doctype == EVENT:
+	if doc.doctype == EVENT and not doc.all_day:
 		past = get_datetime(value) < add_to_date(now_datetime(), minutes=-PAST_GRACE_MINUTES)
 		shown = format_datetime(value)
-	else:
+	else:  # a task's or an all-day event's day
 		past = getdate(value) < getdate(nowdate())
 		shown = format_date(value)
 	if past:

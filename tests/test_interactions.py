@@ -387,17 +387,32 @@ def test_overdue_and_none_planned_filters_and_sorting():
 
 def test_a_planned_interaction_turns_overdue_when_its_time_passes():
 	client = fixtures.make_client()
-	plan(client, "Call", later(1))
+	event = plan(client, "Call", later(1))
 	task_client = fixtures.make_client()
 	make_todo(task_client, date=nowdate())
-	# time passes: the interaction's time is now behind (the Client row as the scheduler finds it)
-	frappe.db.set_value("Client", client.name, "next_interaction", add_to_date(now_datetime(), minutes=-1))
+	# time passes: the call's time is now behind (the rows as the scheduler then finds them, still Planned)
+	passed = add_to_date(now_datetime(), minutes=-1)
+	frappe.db.set_value("Event", event, "starts_on", passed, update_modified=False)
+	frappe.db.set_value("Client", client.name, "next_interaction", passed, update_modified=False)
+	assert next_of(client).interaction_status == "Planned"
+
+	# an all-day event (the calendar's month view makes them) is for its whole day, as a task is
+	all_day_client = fixtures.make_client()
+	frappe.get_doc(
+		{
+			"doctype": "Event",
+			"subject": "Trade fair",
+			"all_day": 1,
+			"starts_on": get_datetime(nowdate()),
+			"event_participants": [{"reference_doctype": "Client", "reference_docname": all_day_client.name}],
+		}
+	).insert()
 
 	interactions.mark_overdue()
 
 	assert next_of(client).interaction_status == "Overdue"
-	# a task is due for the whole day
 	assert next_of(task_client).interaction_status == "Planned"
+	assert next_of(all_day_client).interaction_status == "Planned"
 
 
 # --- e-mail on the timeline

@@ -96,7 +96,7 @@ def get_event_rows(filters, now) -> list[frappe._dict]:
 	events = frappe.db.sql(
 		f"""
 		select event.name, event.subject as title, event.event_category, event.starts_on as date,
-			event.status as doc_status, event.owner, event.interaction_outcome as outcome,
+			event.status as doc_status, event.owner, event.interaction_outcome as outcome, event.all_day,
 			participant.reference_docname as client, client.client_name
 		from `tabEvent` event
 		join `tabEvent Participants` participant
@@ -118,7 +118,7 @@ def get_event_rows(filters, now) -> list[frappe._dict]:
 			kind=kind,
 			responsible=assignees.get(event.name) or event.owner,
 			contact=contacts.get(event.name),
-			status=row_status(event.doc_status, event.date, kind, now),
+			status=row_status(event.doc_status, event.date, bool(event.all_day), now),
 		)
 	return events
 
@@ -145,14 +145,14 @@ def get_todo_rows(filters, now) -> list[frappe._dict]:
 			title=frappe.utils.strip_html(todo.title or ""),
 			date=get_datetime(todo.date) if todo.date else None,
 			contact=None,
-			status=row_status(todo.doc_status, todo.date, TASK, now),
+			status=row_status(todo.doc_status, todo.date, True, now),
 		)
 	return todos
 
 
-def row_status(doc_status: str, date, kind: str, now) -> str:
+def row_status(doc_status: str, date, whole_day: bool, now) -> str:
 	if doc_status == OPEN:
-		return interactions.status_of(date, kind, now) if date else PLANNED
+		return interactions.status_of(date, whole_day, now) if date else PLANNED
 	if doc_status == CANCELLED:
 		return CANCELLED
 	return DONE
