@@ -18,7 +18,7 @@ import frappe
 
 from crm_clients import interactions
 
-READ_RIGHTS = ("read", "print", "email", "report", "export", "share", "select")
+READ_RIGHTS = ("read", "print", "email", "report", "export", "select")
 
 
 def has_event_permission(doc, ptype=None, user=None, debug=False):
