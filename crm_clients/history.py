@@ -12,6 +12,8 @@ import frappe
 from frappe import _
 from frappe.utils import format_datetime, get_fullname, get_link_to_form
 
+from crm_clients.contacts import contacts_before_save
+
 CLIENT = "Client"
 
 
@@ -120,9 +122,10 @@ def link_contact_emails(client) -> None:
 
 	Frappe links a new e-mail (Communication) to every document its Contact links to (the Contact's *Links*,
 	which `contacts.sync_client_links` keeps): that covers e-mails from now on. Older e-mails of a Contact
-	just added to the Client get the link here, as a row of their own (the Client's bookkeeping).
+	added to the Client in this save get the link here, as a row of their own (the Client's bookkeeping).
 	"""
-	contacts = [row.contact for row in client.contacts]
+	stored = contacts_before_save(client)
+	contacts = [row.contact for row in client.contacts if row.contact not in stored]
 	if not contacts:
 		return
 	link = frappe.qb.DocType("Communication Link")

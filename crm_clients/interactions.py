@@ -54,7 +54,6 @@ OPEN = "Open"
 CANCELLED = "Cancelled"
 EVENT_DONE = "Completed"
 TODO_DONE = "Closed"
-DONE_STATUSES = {EVENT: ("Completed", "Closed"), TODO: ("Closed",)}
 
 NEXT_INTERACTION_FIELDS = ("next_interaction", "next_interaction_type", "interaction_status")
 NO_NEXT_INTERACTION = {
@@ -122,15 +121,6 @@ def affected_clients(doc) -> list[str]:
 
 def is_open(doc) -> bool:
 	return doc.get("status") == OPEN
-
-
-def is_done(doc) -> bool:
-	return doc.get("status") in DONE_STATUSES.get(doc.doctype, ())
-
-
-def planned_at(doc):
-	"""When the interaction is planned: an Event's start, a ToDo's date."""
-	return get_datetime(doc.starts_on) if doc.doctype == EVENT else doc.get("date")
 
 
 # --- the Client's next interaction

@@ -76,9 +76,8 @@ class Client(Document):
 		self.stamp_notes()
 
 	def before_save(self):
+		self.keep_next_interaction()
 		self.convert_when_the_route_reaches_converted()
-		# last, once a conversion in this save has moved the Client's tasks to the Customer
-		self.derive_next_interaction()
 
 	def on_update(self):
 		contacts.sync_client_links(self)
@@ -91,12 +90,12 @@ class Client(Document):
 		contacts.unlink_client(self)
 		leads.release_leads(self)
 
-	def derive_next_interaction(self):
-		"""The next interaction comes from the Client's Events and ToDos, whatever a request sends."""
-		if self.is_new():
-			self.update(interactions.NO_NEXT_INTERACTION)
-		else:
-			self.update(interactions.next_interaction_values(self.name))
+	def keep_next_interaction(self):
+		"""The next interaction comes from the Client's Events and ToDos (kept by their own changes), whatever a
+		request sends: a save keeps what the database has."""
+		before = self.get_doc_before_save()
+		for fieldname, empty in interactions.NO_NEXT_INTERACTION.items():
+			self.set(fieldname, before.get(fieldname) if before else empty)
 
 	def stamp_notes(self):
 		"""Who wrote a note and when is recorded by the server: a new row gets the current user and time, a
@@ -184,6 +183,8 @@ class Client(Document):
 			self.convert()
 		finally:
 			self.flags.converting_in_save = False
+		# the conversion moved the Client's open tasks to the Customer
+		self.update(interactions.next_interaction_values(self.name))
 
 	def convert(self) -> str:
 		"""Turn the saved Client into a Customer, or return the Customer it has: permission-checked, all or nothing.
