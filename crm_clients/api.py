@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from crm_clients import contacts, conversion
+from crm_clients import contacts, conversion, planning
 from crm_clients import leads as client_leads
 from crm_clients.intake import business_cards, importer, spreadsheet
 
@@ -31,6 +31,14 @@ def get_contact_person(contact: str) -> dict:
 	"""What a contact row shows of a Contact (the Client form fills the row when a Contact is chosen)."""
 	frappe.has_permission("Contact", "read", doc=contact, throw=True)
 	return contacts.contact_summary(contact)
+
+
+@frappe.whitelist(methods=["POST"])
+def assign_for_conversion(client: str, user: str, description: str | None = None) -> None:
+	"""Assign the Client to a colleague to convert it (the route's assignment, closed by the conversion)."""
+	doc = frappe.get_doc("Client", client)
+	doc.check_permission("read")
+	conversion.assign_for_conversion(doc, user, description)
 
 
 @frappe.whitelist()
@@ -104,3 +112,62 @@ def save_business_card(card: str | dict, file_url: str | None = None, client: st
 	"""Save a scanned card once the user has checked it: the Client (matched or created, or the given one)
 	and its contact person; the photo is attached to the Contact."""
 	return business_cards.save(card, file_url, client)
+
+
+# Interactions (crm_clients/planning.py, interactions.py)
+
+
+@frappe.whitelist(methods=["POST"])
+def plan_interaction(
+	client: str,
+	kind: str,
+	starts_on: str,
+	ends_on: str | None = None,
+	responsible: str | None = None,
+	contact: str | None = None,
+	subject: str | None = None,
+	notes: str | None = None,
+	done: int = 0,
+	outcome: str | None = None,
+) -> str:
+	"""Plan a call, meeting, e-mail or other interaction with the Client (an Event); or log one as done."""
+	return planning.plan_interaction(
+		client, kind, starts_on, ends_on, responsible, contact, subject, notes, done, outcome
+	)
+
+
+@frappe.whitelist(methods=["POST"])
+def complete_interaction(doctype: str, name: str, outcome: str) -> None:
+	"""Mark an open interaction (Event or ToDo of a Client) done, with its outcome."""
+	planning.complete_interaction(doctype, name, outcome)
+
+
+@frappe.whitelist(methods=["POST"])
+def cancel_interaction(doctype: str, name: str, reason: str | None = None) -> None:
+	"""Cancel an open interaction (Event or ToDo of a Client)."""
+	planning.cancel_interaction(doctype, name, reason)
+
+
+@frappe.whitelist()
+def get_open_activities(ref_doctype: str, ref_docname: str) -> dict:
+	"""ERPNext's Activities tab data (replaces `erpnext.crm.utils.get_open_activities`, hooks.py): for a Client,
+	only for whoever may read it; for other documents, ERPNext's own answer."""
+	from erpnext.crm.utils import get_open_activities as erpnext_open_activities
+
+	if ref_doctype == "Client":
+		frappe.get_doc("Client", ref_docname).check_permission("read")
+	return erpnext_open_activities(ref_doctype, ref_docname)
+
+
+@frappe.whitelist()
+def get_overdue_interactions(filters: str | dict | None = None) -> dict:
+	"""The number card «Просроченные взаимодействия»: open interactions past their time, of the Clients the
+	user may read; a click opens them in the «Взаимодействия с клиентами» report."""
+	from crm_clients.crm_clients.report.client_interactions import client_interactions
+
+	return {
+		"value": client_interactions.count_overdue(),
+		"fieldtype": "Int",
+		"route": ["query-report", "Client Interactions"],
+		"route_options": {"status": "Overdue"},
+	}

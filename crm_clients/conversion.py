@@ -10,7 +10,7 @@ from frappe import _
 from frappe.model.naming import append_number_if_name_exists
 from frappe.utils import get_link_to_form
 
-from crm_clients import contacts
+from crm_clients import contacts, history
 
 CONVERSION_SAVEPOINT = "crm_clients_conversion"
 # room for ERPNext's " - 12" suffix in a 140-character name
@@ -50,6 +50,8 @@ def make_customer(client) -> str:
 		customer = create_customer(client)
 	link_contacts(client, customer)
 	link_leads(client, customer)
+	# notes, comments, e-mails, open events and tasks go with it, as ERPNext carries a Lead's
+	history.carry_to_customer(client, customer)
 	return customer.name
 
 
@@ -78,8 +80,29 @@ def check_can_link(client, customer=None) -> None:
 		)
 
 
+def assign_for_conversion(client, user: str, description: str | None = None) -> None:
+	"""Assign the Client to a colleague to convert it (Frappe's assignment: a ToDo, a notification), marked as
+	the route's: conversion closes it, while the Client's other open ToDos — interactions — go to the Customer."""
+	from frappe.desk.form.assign_to import add
+
+	filters = {
+		"reference_type": "Client",
+		"reference_name": client.name,
+		"allocated_to": user,
+		"status": "Open",
+	}
+	existing = set(frappe.get_all("ToDo", filters=filters, pluck="name"))
+	args = {"assign_to": [user], "doctype": "Client", "name": client.name}
+	if description:
+		args["description"] = description
+	add(args)
+	for todo in set(frappe.get_all("ToDo", filters=filters, pluck="name")) - existing:
+		frappe.db.set_value("ToDo", todo, "client_conversion", 1, update_modified=False)
+
+
 def close_assignments(client) -> None:
-	"""The colleagues' ToDos to convert this Client are done, whoever converted it."""
+	"""The colleagues' ToDos to convert this Client are done, whoever converted it (the Client's other open
+	ToDos went to the Customer with its history, `history.move_open_tasks`)."""
 	from frappe.desk.form.assign_to import close_all_assignments
 
 	# housekeeping of the conversion, not a right of the caller: the ToDos may be assigned to others

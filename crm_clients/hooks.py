@@ -8,7 +8,10 @@ app_license = "mit"
 required_apps = ["frappe/erpnext"]
 
 # Forms and lists of ERPNext doctypes extended by this app
-doctype_js = {"Lead": "public/js/lead.js", "Client": "public/js/client_intake.js"}
+doctype_js = {
+	"Lead": "public/js/lead.js",
+	"Client": ["public/js/client_intake.js", "public/js/client_interactions.js"],
+}
 doctype_list_js = {"Lead": "public/js/lead_list.js", "Client": "public/js/client_intake.js"}
 
 # Install, migrate, uninstall
@@ -19,4 +22,36 @@ before_uninstall = "crm_clients.setup.install.before_uninstall"
 doc_events = {
 	"Lead": {"on_trash": "crm_clients.leads.on_lead_trash"},
 	"Contact": {"on_update": "crm_clients.contacts.on_contact_update"},
+	# interactions with Clients: from any place an Event or a ToDo is changed (crm_clients/interactions.py)
+	"Event": {
+		"validate": "crm_clients.interactions.validate_event",
+		"on_update": "crm_clients.interactions.on_event_update",
+		"after_delete": "crm_clients.interactions.after_event_delete",
+	},
+	"ToDo": {
+		"validate": "crm_clients.interactions.validate_todo",
+		"after_insert": "crm_clients.interactions.after_todo_insert",
+		"on_update": "crm_clients.interactions.on_todo_update",
+		"after_delete": "crm_clients.interactions.after_todo_delete",
+	},
+}
+
+# a Client's interactions follow the Client's permissions (crm_clients/interaction_access.py)
+has_permission = {
+	"Event": "crm_clients.interaction_access.has_event_permission",
+	"ToDo": "crm_clients.interaction_access.has_todo_permission",
+}
+permission_query_conditions = {
+	"Event": "crm_clients.interaction_access.event_query_conditions",
+	"ToDo": "crm_clients.interaction_access.todo_query_conditions",
+}
+
+# ERPNext's Activities tab lists a document's open tasks and events without asking who may read it
+override_whitelisted_methods = {
+	"erpnext.crm.utils.get_open_activities": "crm_clients.api.get_open_activities",
+}
+
+scheduler_events = {
+	# a planned interaction whose time has passed turns overdue
+	"cron": {"*/5 * * * *": ["crm_clients.interactions.mark_overdue"]},
 }

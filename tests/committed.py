@@ -25,8 +25,8 @@ class Committed:
 				names += [(doctype, name) for name in frappe.get_all(doctype, filters=what, pluck="name")]
 			else:
 				names.append((doctype, what))
-		# Customers first (they link to Clients), Clients before their Contacts and Leads
-		order = {"Customer": 0, "Client": 1, "Lead": 2, "Contact": 3}
+		# interactions and Customers first (they link to Clients), Clients before their Contacts and Leads
+		order = {"Event": 0, "ToDo": 0, "Customer": 0, "Client": 1, "Lead": 2, "Contact": 3}
 		for doctype, name in sorted(dict.fromkeys(names), key=lambda item: order.get(item[0], 9)):
 			if not frappe.db.exists(doctype, name):
 				continue

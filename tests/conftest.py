@@ -75,6 +75,7 @@ def _connected_site():
 	from tests import fixtures
 
 	fixtures.make_test_users()
+	fixtures.make_outgoing_email_account()
 	frappe.db.commit()
 	counts_before = _count_records(frappe)
 	yield frappe

@@ -20,30 +20,7 @@ NO_CRM_ROLE = "crm-no-crm-role@example.com"
 NO_ROLES = "crm-no-roles@example.com"
 
 
-TEST_EMAIL_ACCOUNT = "crm_clients tests (outgoing)"
-
-
-def make_outgoing_email_account() -> None:
-	"""A default outgoing account, so that Frappe's notifications (assignments) have a sender in tests, where
-	Frappe sends them at once. Nothing leaves the machine: the test session mutes e-mail."""
-	if frappe.db.exists("Email Account", {"default_outgoing": 1}):
-		return
-	frappe.get_doc(
-		{
-			"doctype": "Email Account",
-			"email_account_name": TEST_EMAIL_ACCOUNT,
-			"email_id": "crm-clients-tests@example.com",
-			"enable_outgoing": 1,
-			"default_outgoing": 1,
-			"smtp_server": "localhost",
-			"smtp_port": 25,
-			"no_smtp_authentication": 1,
-		}
-	).insert(ignore_permissions=True)
-
-
 def make_test_users() -> None:
-	make_outgoing_email_account()
 	for email, roles in TEST_USERS.items():
 		if frappe.db.exists("User", email):
 			user = frappe.get_doc("User", email)
@@ -61,6 +38,28 @@ def make_test_users() -> None:
 		if current != set(roles):
 			user.set("roles", [])
 			user.add_roles(*roles) if roles else user.save(ignore_permissions=True)
+
+
+# Frappe e-mails an assignee through the default outgoing account; with e-mails muted (the tests) and no account,
+# Frappe's stand-in account has no address and the assignment fails: the test site gets a real one (never used
+# to send: e-mails stay muted and queued in the rolled-back transaction)
+OUTGOING_EMAIL_ACCOUNT = "CRM Clients Tests"
+
+
+def make_outgoing_email_account() -> None:
+	if frappe.db.exists("Email Account", OUTGOING_EMAIL_ACCOUNT):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Email Account",
+			"email_account_name": OUTGOING_EMAIL_ACCOUNT,
+			"email_id": "crm-clients-tests@example.com",
+			"enable_outgoing": 1,
+			"default_outgoing": 1,
+			"smtp_server": "localhost",
+			"no_smtp_authentication": 1,
+		}
+	).insert(ignore_permissions=True)
 
 
 def make_contact(first_name: str | None = None, email: str | None = None, phone: str | None = None):

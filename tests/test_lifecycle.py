@@ -32,13 +32,21 @@ MODULE = "CRM Clients"
 
 OUR_DOCTYPES = ("Client", "Client Contact", "Industry", "Business Region")
 EXTENDED_DOCTYPES = ("Lead", "Customer")
-OUR_CUSTOM_FIELDS = ("Lead-client", "Customer-client")
+# interactions: how a done Event or ToDo went; the route's assignments (closed by the conversion)
+INTERACTION_DOCTYPES = ("Event", "ToDo")
+OUR_CUSTOM_FIELDS = (
+	"Lead-client",
+	"Customer-client",
+	"Event-interaction_outcome",
+	"ToDo-interaction_outcome",
+	"ToDo-client_conversion",
+)
 WORKFLOW = "Client Conversion"
 WORKSPACE = "Marketing"
 WORKFLOW_STATES = ("Draft", "Pending Conversion", "Converted")
 WORKFLOW_ACTIONS = ("Send for Conversion", "Convert to Customer", "Return")
 # tables whose SHOW CREATE TABLE a second migrate must leave as it is
-WATCHED_TABLES = tuple(f"tab{doctype}" for doctype in OUR_DOCTYPES + EXTENDED_DOCTYPES)
+WATCHED_TABLES = tuple(f"tab{doctype}" for doctype in OUR_DOCTYPES + EXTENDED_DOCTYPES + INTERACTION_DOCTYPES)
 # whole-site row counts a second migrate must leave as they are
 COUNTED_DOCTYPES = (
 	"DocType",
@@ -52,6 +60,7 @@ COUNTED_DOCTYPES = (
 	"Number Card",
 	"Dashboard Chart",
 	"Report",
+	"List View Settings",
 )
 
 BENCH_TIMEOUT = 15 * 60  # a new site with ERPNext; the other commands take well under a minute or two
@@ -237,9 +246,14 @@ def assert_installed(site: LifecycleSite) -> None:
 	assert {(f["dt"], f["fieldname"], f["fieldtype"], f["options"]) for f in fields} == {
 		("Lead", "client", "Link", "Client"),
 		("Customer", "client", "Link", "Client"),
+		("Event", "interaction_outcome", "Small Text", None),
+		("ToDo", "interaction_outcome", "Small Text", None),
+		("ToDo", "client_conversion", "Check", None),
 	}
 	for doctype in EXTENDED_DOCTYPES:
 		assert "client" in site.columns(f"tab{doctype}"), f"no column `client` in tab{doctype}"
+	# the Client list's columns at 1366 px
+	assert site.value("SELECT total_fields FROM `tabList View Settings` WHERE name = 'Client'")
 
 	workflow = site.sql("SELECT document_type, is_active FROM tabWorkflow WHERE name = %s", (WORKFLOW,))
 	assert workflow == [{"document_type": "Client", "is_active": 1}], f"workflow {WORKFLOW!r}: {workflow}"
@@ -300,7 +314,7 @@ def snapshot(site: LifecycleSite) -> dict[str, object]:
 	its rows), Number Cards, Dashboard Charts and Reports; the site-wide row counts of those doctypes; and
 	`SHOW CREATE TABLE` of our tables and of tabLead, tabCustomer."""
 	state: dict[str, object] = {}
-	doctypes = OUR_DOCTYPES + EXTENDED_DOCTYPES
+	doctypes = OUR_DOCTYPES + EXTENDED_DOCTYPES + INTERACTION_DOCTYPES
 
 	def rows(table: str, where: str, values) -> None:
 		if not site.table_exists(table):  # a child table of another Frappe version
@@ -333,6 +347,7 @@ def snapshot(site: LifecycleSite) -> dict[str, object]:
 		rows(child, "parent IN %s", (workspaces,))
 	for doctype in ("Number Card", "Dashboard Chart", "Report"):
 		rows(f"tab{doctype}", "module = %s", (MODULE,))
+	rows("tabList View Settings", "name IN %s", (OUR_DOCTYPES,))
 	rows("tabModule Def", "name = %s", (MODULE,))
 	for doctype in COUNTED_DOCTYPES:
 		state[f"count {doctype}"] = site.value(f"SELECT COUNT(*) FROM `tab{doctype}`")
@@ -449,8 +464,7 @@ def test_uninstall_app_leaves_no_custom_field_workflow_or_doctype_of_ours(lifecy
 	site = lifecycle
 
 	leftover_fields = site.sql(
-		"SELECT name FROM `tabCustom Field` WHERE (dt IN %s AND fieldname = 'client') OR dt IN %s",
-		(EXTENDED_DOCTYPES, OUR_DOCTYPES),
+		"SELECT name FROM `tabCustom Field` WHERE name IN %s OR dt IN %s", (OUR_CUSTOM_FIELDS, OUR_DOCTYPES)
 	)
 	assert not leftover_fields, f"custom fields left behind: {leftover_fields}"
 	leftover_setters = site.sql(
@@ -469,6 +483,7 @@ def test_uninstall_app_leaves_no_custom_field_workflow_or_doctype_of_ours(lifecy
 	assert not site.sql("SELECT name FROM tabWorkspace WHERE name = %s OR module = %s", (WORKSPACE, MODULE))
 	for doctype in ("Number Card", "Dashboard Chart", "Report"):
 		assert not site.sql(f"SELECT name FROM `tab{doctype}` WHERE module = %s", (MODULE,)), doctype
+	assert not site.sql("SELECT name FROM `tabList View Settings` WHERE name IN %s", (OUR_DOCTYPES,))
 	assert not site.sql("SELECT name FROM `tabModule Def` WHERE name = %s", (MODULE,))
 	# Frappe (v15) never drops a column when a Custom Field is deleted: `client` stays in tabLead and
 	# tabCustomer as an orphan column (no field, no meta, not shown anywhere) until `bench trim-tables`.

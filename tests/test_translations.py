@@ -393,7 +393,10 @@ def test_marketing_workspace_is_installed(site):
 	assert (card.document_type, card.function) == ("Client", "Count")
 	assert json.loads(card.filters_json) == [["Client", "status", "=", "Open", False]]
 	assert {row.chart_name for row in workspace.charts} >= {"Clients by Status"}
-	assert {row.number_card_name for row in workspace.number_cards} == {"Open Clients"}
+	assert {row.number_card_name for row in workspace.number_cards} == {
+		"Open Clients",
+		"Overdue Interactions",
+	}
 
 
 @pytest.mark.usefixtures("site")

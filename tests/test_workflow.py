@@ -8,6 +8,7 @@ skip_module_without_frappe()
 
 from frappe.model.workflow import WorkflowTransitionError, apply_workflow
 
+from crm_clients import conversion
 from crm_clients.api import convert_to_customer, get_users_who_can_convert
 from crm_clients.setup import workflow
 from tests import fixtures
@@ -182,16 +183,8 @@ def test_assignment_to_a_colleague_is_closed_once_the_client_is_converted(site):
 	client = fixtures.make_client()
 	act(site, fixtures.SALES_USER, client, SEND)
 	site.set_user("Administrator")
-	# what the desk's assignment makes (frappe.desk.form.assign_to.add also e-mails, and this site has no mail)
-	site.get_doc(
-		{
-			"doctype": "ToDo",
-			"allocated_to": fixtures.MASTER_MANAGER,
-			"reference_type": "Client",
-			"reference_name": client.name,
-			"description": "Convert",
-		}
-	).insert()
+	# what the form's «assign to a colleague who converts Clients» does (the route's assignment)
+	conversion.assign_for_conversion(client, fixtures.MASTER_MANAGER, "Convert")
 	todo = {
 		"reference_type": "Client",
 		"reference_name": client.name,

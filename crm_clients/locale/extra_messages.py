@@ -46,6 +46,25 @@ VOCABULARY = (
 	"Report {0}",
 	"Search for {0}",
 	"This form is not editable due to a Workflow.",
+	# ERPNext's Activities and Notes (erpnext/public/js/templates/crm_activities.html, crm_notes.html,
+	# utils/crm_activities.js) on the Client's form, missing from ERPNext's ru
+	"New Task",
+	"New Event",
+	"Open Tasks",
+	"Open Events",
+	"Open Task",
+	"Open Event",
+	"No open task",
+	"No open event",
+	"Allocated To:",
+	"Mark As Closed",
+	"New Note",
+	"No Notes",
+	"Add a Note",
+	"Edit Note",
+	# msgids the app uses only in the "Client" context (below): their plain entry keeps Frappe's word
+	"Done",
+	"Cancelled",
 )
 
 
@@ -56,6 +75,21 @@ CONTEXTUAL = (
 	("Individual", "Client"),
 	("Open", "Client"),
 	("Converted", "Client"),
+	# kinds and states of interactions (the Client's next_interaction_type and interaction_status, the report)
+	("Call", "Client"),
+	("Meeting", "Client"),
+	("Email", "Client"),
+	("Other", "Client"),
+	("Task", "Client"),
+	("Not Planned", "Client"),
+	("Planned", "Client"),
+	("Overdue", "Client"),
+	("Done", "Client"),
+	("Cancelled", "Client"),
+	# the status pills of the Client list, short enough for their column at 1366 px
+	("Open", "Client list"),
+	("Pending Conversion", "Client list"),
+	("Converted", "Client list"),
 )
 
 

@@ -36,6 +36,39 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"description": _("The Client this Customer was converted from (one Customer per Client)"),
 			},
 		],
+		# interactions with Clients (crm_clients/interactions.py): how a done one went
+		"Event": [
+			{
+				"fieldname": "interaction_outcome",
+				"fieldtype": "Small Text",
+				"label": _("Outcome"),
+				"insert_after": "description",
+				"depends_on": "eval:doc.status!='Open'",
+				"no_copy": 1,
+				"description": _("How the interaction went: it goes to the Client's timeline"),
+			},
+		],
+		"ToDo": [
+			{
+				"fieldname": "interaction_outcome",
+				"fieldtype": "Small Text",
+				"label": _("Outcome"),
+				"insert_after": "description",
+				"depends_on": "eval:doc.status!='Open' && doc.reference_type=='Client'",
+				"no_copy": 1,
+				"description": _("How the interaction went: it goes to the Client's timeline"),
+			},
+			{
+				"fieldname": "client_conversion",
+				"fieldtype": "Check",
+				"label": _("Assigned to Convert the Client"),
+				"insert_after": "assignment_rule",
+				"hidden": 1,
+				"read_only": 1,
+				"no_copy": 1,
+				"description": _("Closed by the Client's conversion instead of going to the Customer"),
+			},
+		],
 	}
 
 

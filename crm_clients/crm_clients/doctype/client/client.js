@@ -10,6 +10,13 @@ frappe.ui.form.on("Client", {
 			frappe.meta.get_docfield("Client", fieldname).formatter = (value) =>
 				value ? frappe.utils.escape_html(__(value, null, "Client")) : "";
 		}
+		// the next interaction's kind and state in the app's words
+		const kinds = crm_clients.client.kind_labels();
+		frappe.meta.get_docfield("Client", "next_interaction_type").formatter = (value) =>
+			frappe.utils.escape_html(kinds[value] || "");
+		const states = crm_clients.client.interaction_status_labels();
+		frappe.meta.get_docfield("Client", "interaction_status").formatter = (value) =>
+			frappe.utils.escape_html(states[value] || "");
 	},
 
 	refresh(frm) {
@@ -169,10 +176,9 @@ Object.assign(crm_clients.client, {
 					primary_action(values) {
 						if (!values.user) return dialog.hide();
 						frappe
-							.xcall("frappe.desk.form.assign_to.add", {
-								doctype: frm.doctype,
-								name: frm.doc.name,
-								assign_to: [values.user],
+							.xcall("crm_clients.api.assign_for_conversion", {
+								client: frm.doc.name,
+								user: values.user,
 								description:
 									values.comment ||
 									__("Convert Client {0} into a Customer", [

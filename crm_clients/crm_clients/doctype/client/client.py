@@ -2,12 +2,13 @@
 # For license information, please see license.txt
 
 import frappe
+from erpnext.crm.utils import CRMNote
 from frappe import _
 from frappe.model.document import Document
 from frappe.model.workflow import validate_workflow
-from frappe.utils import get_link_to_form
+from frappe.utils import cstr, get_link_to_form, now
 
-from crm_clients import contacts, conversion, data_quality, leads, route, status
+from crm_clients import contacts, conversion, data_quality, history, interactions, leads, route, status
 from crm_clients.savepoints import all_or_nothing
 
 
@@ -18,6 +19,7 @@ class Client(Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
+		from erpnext.crm.doctype.crm_note.crm_note import CRMNote
 		from frappe.types import DF
 
 		from crm_clients.crm_clients.doctype.client_contact.client_contact import ClientContact
@@ -29,10 +31,14 @@ class Client(Document):
 		country: DF.Link | None
 		customer: DF.Link | None
 		industry: DF.Link | None
+		interaction_status: DF.Literal["Not Planned", "Planned", "Overdue"]
 		kpp: DF.Data | None
 		lead: DF.Link | None
 		naming_series: DF.Literal["CL-.YYYY.-"]
+		next_interaction: DF.Datetime | None
+		next_interaction_type: DF.Literal["", "Call", "Meeting", "Email", "Other", "Task"]
 		normalized_name: DF.Data | None
+		notes: DF.Table[CRMNote]
 		status: DF.Literal["Open", "Pending Conversion", "Converted"]
 		tax_id: DF.Data | None
 		tax_key: DF.Data | None
@@ -46,7 +52,9 @@ class Client(Document):
 	- who may edit the Client in its current state is the route's *allow edit* (`route.may_edit`), the same
 	  rows the form uses;
 	- the Contacts' links to the Client follow its contact rows, and go with the Client;
-	- uniqueness lives in the database: one Client per ИНН+КПП (`tax_key`) and per source Lead (`lead`).
+	- uniqueness lives in the database: one Client per ИНН+КПП (`tax_key`) and per source Lead (`lead`);
+	- its next interaction (`next_interaction`, `next_interaction_type`, `interaction_status`) is derived from
+	  its Events and ToDos whenever they change (`interactions.py`), never from a save of the Client.
 	"""
 
 	def onload(self):
@@ -65,17 +73,55 @@ class Client(Document):
 		contacts.fill_contact_rows(self)
 		data_quality.validate_client(self)
 		self.status = self.derived_status()
+		self.stamp_notes()
 
 	def before_save(self):
+		self.keep_next_interaction()
 		self.convert_when_the_route_reaches_converted()
 
 	def on_update(self):
 		contacts.sync_client_links(self)
+		history.link_contact_emails(self)
 		leads.link_source_lead(self)
 
 	def on_trash(self):
+		interactions.check_can_delete(self)
+		interactions.detach_closed_events(self)
 		contacts.unlink_client(self)
 		leads.release_leads(self)
+
+	def keep_next_interaction(self):
+		"""The next interaction comes from the Client's Events and ToDos (kept by their own changes), whatever a
+		request sends: a save keeps what the database has."""
+		before = self.get_doc_before_save()
+		for fieldname, empty in interactions.NO_NEXT_INTERACTION.items():
+			self.set(fieldname, before.get(fieldname) if before else empty)
+
+	def stamp_notes(self):
+		"""Who wrote a note and when is recorded by the server: a new row gets the current user and time, a
+		stored row keeps its own (a request cannot sign a note in someone else's name)."""
+		before = self.get_doc_before_save()
+		stored = {row.name: row for row in before.notes} if before else {}
+		for row in self.notes:
+			if row.name in stored:
+				row.added_by, row.added_on = stored[row.name].added_by, stored[row.name].added_on
+			else:
+				row.added_by, row.added_on = frappe.session.user, now()
+
+	# --- notes (the Notes tab): ERPNext's CRM Note rows, as on a Lead or a Prospect
+
+	add_note = CRMNote.add_note
+	delete_note = CRMNote.delete_note
+
+	@frappe.whitelist()
+	def edit_note(self, note, row_id):
+		"""Not ERPNext's `CRMNote.edit_note`: it writes the row without the right to edit the Client (calling a
+		document's method takes only reading it). Editing a note is a save, like adding or deleting one."""
+		for row in self.notes:
+			if cstr(row.name) == cstr(row_id):
+				row.note = note
+				break
+		self.save()
 
 	# --- state
 
@@ -137,6 +183,8 @@ class Client(Document):
 			self.convert()
 		finally:
 			self.flags.converting_in_save = False
+		# the conversion moved the Client's open tasks to the Customer
+		self.update(interactions.next_interaction_values(self.name))
 
 	def convert(self) -> str:
 		"""Turn the saved Client into a Customer, or return the Customer it has: permission-checked, all or nothing.

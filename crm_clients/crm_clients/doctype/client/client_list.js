@@ -1,11 +1,73 @@
 // Copyright (c) 2026, crm_clients developers and contributors
 // For license information, please see license.txt
 
+// (Frappe evaluates a doctype's list settings with its meta: what is defined here serves the form too)
+frappe.provide("crm_clients.client");
+
+Object.assign(crm_clients.client, {
+	// the kinds and states of interactions, in the app's words
+	kind_labels() {
+		return {
+			Call: __("Call", null, "Client"),
+			Meeting: __("Meeting", null, "Client"),
+			Email: __("Email", null, "Client"),
+			Other: __("Other", null, "Client"),
+			Task: __("Task", null, "Client"),
+		};
+	},
+
+	interaction_status_labels() {
+		return {
+			"Not Planned": __("Not Planned", null, "Client"),
+			Planned: __("Planned", null, "Client"),
+			Overdue: __("Overdue", null, "Client"),
+		};
+	},
+
+	// the next interaction: when (the day, without the year when it is this one, and the time; a task: its
+	// day), red when overdue, and its kind
+	format_next_interaction(value, doc) {
+		if (!value) return "";
+		const task = doc.next_interaction_type === "Task";
+		// as the server says (the list's filter too); a planned one turns overdue within minutes of its time
+		const overdue = doc.interaction_status === "Overdue";
+		const when = crm_clients.client.short_when(value, task);
+		const kind = crm_clients.client.kind_labels()[doc.next_interaction_type] || "";
+		const full = task
+			? frappe.datetime.str_to_user(value.slice(0, 10))
+			: frappe.datetime.str_to_user(frappe.datetime.convert_to_user_tz(value));
+		const title = [full, kind, overdue ? __("Overdue", null, "Client") : ""].filter(Boolean).join(" · ");
+		// the kind is an icon (as in ERPNext's Activities), its name in the tooltip
+		const icon = frappe.utils.icon(crm_clients.client.kind_icon(doc.next_interaction_type), "xs");
+		return `<span class="${overdue ? "text-danger" : ""}" title="${frappe.utils.escape_html(
+			title
+		)}">${icon} ${frappe.utils.escape_html(when)}</span>`;
+	},
+
+	kind_icon(kind) {
+		const icons = { Call: "call", Meeting: "share-people", Email: "mail", Task: "small-message" };
+		return icons[kind] || "calendar";
+	},
+
+	short_when(value, task) {
+		const local = moment(task ? value.slice(0, 10) : frappe.datetime.convert_to_user_tz(value));
+		const today = moment(frappe.datetime.get_today());
+		const time = task ? "" : " " + local.format("HH:mm");
+		let date_format = frappe.datetime.get_user_date_fmt().toUpperCase();
+		if (local.year() === today.year()) {
+			date_format = date_format.replace(/Y+/, "").replace(/^[^A-Z]+|[^A-Z]+$/g, "");
+		}
+		return local.format(date_format) + time;
+	},
+});
+
 // Select values are shown in the app's own words: ru.po translates them in the "Client" context
 // (Company → Юридическое лицо, Converted → Переведен в контрагенты), as the Client form's dropdowns do.
 frappe.listview_settings["Client"] = {
-	add_fields: ["status", "customer", "client_type"],
+	add_fields: ["status", "customer", "client_type", "next_interaction_type", "interaction_status"],
 	has_indicator_for_draft: 1,
+	// the name links to the Client (its ID shows on hover): the room goes to the next interaction
+	hide_name_column: true,
 
 	onload(listview) {
 		// the standard filters' dropdowns
@@ -18,9 +80,21 @@ frappe.listview_settings["Client"] = {
 			}));
 			field.set_options();
 		}
+		const interactions = listview.page.fields_dict.interaction_status;
+		if (interactions) {
+			const labels = crm_clients.client.interaction_status_labels();
+			interactions.df.options = [""].concat(
+				Object.keys(labels).map((value) => ({ value: value, label: labels[value] }))
+			);
+			interactions.set_options();
+		}
 	},
 
 	formatters: {
+		// when, and what: red when overdue (planned in the past and still open)
+		next_interaction(value, df, doc) {
+			return crm_clients.client.format_next_interaction(value, doc);
+		},
 		client_type(value) {
 			if (!value) return "";
 			const label = frappe.utils.escape_html(__(value, null, "Client"));
@@ -35,6 +109,12 @@ frappe.listview_settings["Client"] = {
 
 	get_indicator(doc) {
 		const colors = { Open: "blue", "Pending Conversion": "orange", Converted: "green" };
-		return [__(doc.status, null, "Client"), colors[doc.status] || "gray", "status,=," + doc.status];
+		// the list's short words (the "Client list" context): «Переведен в контрагенты» does not fit its column
+		const labels = {
+			Open: __("Open", null, "Client list"),
+			"Pending Conversion": __("Pending Conversion", null, "Client list"),
+			Converted: __("Converted", null, "Client list"),
+		};
+		return [labels[doc.status] || doc.status, colors[doc.status] || "gray", "status,=," + doc.status];
 	},
 };
