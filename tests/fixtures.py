@@ -47,7 +47,7 @@ OUTGOING_EMAIL_ACCOUNT = "CRM Clients Tests"
 
 
 def make_outgoing_email_account() -> None:
-	if frappe.db.exists("Email Account", OUTGOING_EMAIL_ACCOUNT):
+	if frappe.db.exists("Email Account", {"default_outgoing": 1}):
 		return
 	frappe.get_doc(
 		{
