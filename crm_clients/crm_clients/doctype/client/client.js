@@ -19,6 +19,7 @@ frappe.ui.form.on("Client", {
 			frm.set_intro(__("This Client has been converted into a Customer: only managers can edit it."));
 		}
 		crm_clients.client.add_new_contact_button(frm);
+		crm_clients.client.add_save_and_close_button(frm);
 		crm_clients.client.add_conversion_button(frm);
 		crm_clients.client.show_customer_button(frm);
 	},
@@ -93,6 +94,19 @@ Object.assign(crm_clients.client, {
 			},
 		});
 		dialog.show();
+	},
+
+	// the seed's toolbar: «Сохранить» and «Сохранить и закрыть» (save, then back to the registry)
+	add_save_and_close_button(frm) {
+		if (frm.doc.docstatus !== 0 || !frm.perm[0]?.write || frm.save_disabled || frm.read_only) return;
+		frm.add_custom_button(__("Save and Close"), () => crm_clients.client.save_and_close(frm));
+	},
+
+	save_and_close(frm) {
+		const close = () => frappe.set_route("List", "Client");
+		if (!frm.is_new() && !frm.is_dirty()) return close();
+		// frm.save() also resolves when the server refuses the document: close only once it is saved
+		frm.save().then(() => !frm.is_new() && !frm.is_dirty() && close());
 	},
 
 	// saving (or converting) the Client changes its source Lead on the server: drop the Lead's cached copy,
