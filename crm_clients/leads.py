@@ -11,6 +11,7 @@ import json
 import frappe
 from frappe import _
 from frappe.model.mapper import get_mapped_doc
+from frappe.translate import get_user_lang
 from frappe.utils import escape_html, get_link_to_form, strip_html
 
 from crm_clients import contacts, conversion
@@ -295,6 +296,8 @@ def make_clients(leads, now: bool = False) -> dict:
 
 def make_clients_job(leads: list[str]) -> dict:
 	"""The background job: progress bar while it runs, the summary to the user once it is committed."""
+	# a job runs in the site's language: speak the language of the user who started it
+	frappe.local.lang = get_user_lang(frappe.session.user)
 	check_bulk_permissions(leads)
 	summary = create_clients_for_leads(leads, publish_progress=True)
 	message = {"message": summary["message"], "title": _("Create Clients"), "indicator": summary["indicator"]}

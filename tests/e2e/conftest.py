@@ -118,14 +118,20 @@ def e2e_data(_connected_site):
 	data.clean(records)
 
 
+SERVICES = {}
+
+
 @pytest.fixture(scope="session")
 def web(e2e_data):
-	"""The test site on a free local port, with the realtime server; stopped after the run."""
+	"""The test site on a free local port, with the realtime server and a background worker (started
+	here, waited for by the flows that need it); all stopped after the run."""
 	from tests.e2e import services
 
 	folder = run_folder()
 	started = []
 	try:
+		SERVICES["worker"] = services.start_worker(BENCH, folder)
+		started.append(SERVICES["worker"])
 		server, base_url = services.start_web_server(BENCH, SITE, folder)
 		started.append(server)
 		realtime = services.start_realtime_server(BENCH, SITE, folder)
@@ -139,13 +145,10 @@ def web(e2e_data):
 
 @pytest.fixture(scope="session")
 def worker(web):
-	"""A background worker, for the flows that wait on a background job; stopped after the run."""
-	from tests.e2e import services
-
-	service = services.start_worker(BENCH, run_folder())
+	"""The background worker, listening (for the flows that wait on a background job)."""
+	service = SERVICES["worker"]
 	service.wait_until(lambda: "Listening on" in service.log_path.read_text(errors="replace"), "not listening")
-	yield service
-	service.stop()
+	return service
 
 
 @pytest.fixture(scope="session")

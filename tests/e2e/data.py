@@ -23,8 +23,9 @@ USERS = {
 	"system_manager": ("e2e-system-manager@example.com", "Сергей", "Иванов", ["System Manager"]),
 }
 
-# what the run may create, deleted at its end (children first, masters last)
-CLEANED_DOCTYPES = ("Customer", "Client", "Lead", "Contact", "Address", "Industry", "Business Region")
+# what the run may create, deleted at its end in this order: Contacts and Addresses first (deleting a Lead
+# or a Customer re-saves the Contacts linked to it, which would then find their other links gone), masters last
+CLEANED_DOCTYPES = ("Contact", "Address", "Lead", "Customer", "Client", "Industry", "Business Region")
 # records about those documents, made by the desk on the way (assignments, workflow actions, timelines)
 REFERENCES = {
 	"ToDo": "reference_type",

@@ -127,6 +127,14 @@ class Desk:
 			for pattern in compiled:
 				self._expected.remove(pattern)
 
+	def expect_refusal(self, text: str):
+		"""The server refuses the input (HTTP 417): the browser logs the response's status, and Frappe logs
+		the server's traceback, whose last line carries the message — with `text` in it."""
+		return self.expect_console_errors(
+			r"the server responded with a status of 417",
+			rf"^Traceback \(most recent call last\)(.|\n)*\n[\w.]+(Error|Exception): .*{re.escape(text)}",
+		)
+
 	def check_console(self) -> None:
 		if self.errors:
 			raise ConsoleErrors("JavaScript errors in the console:\n" + "\n".join(self.errors))
@@ -143,6 +151,17 @@ class Desk:
 		self.page.wait_for_function(FORM_LOADED, arg=[doctype, name])
 		self.check_console()
 		return self
+
+	def wait_for_saved(self, doctype: str) -> str:
+		"""The form shows its document saved (no longer new, nothing unsaved); returns the document's name."""
+		self.page.wait_for_function(
+			"""(doctype) => window.cur_frm && cur_frm.doctype === doctype && !cur_frm.is_new()
+				&& !cur_frm.is_dirty() && frappe.get_route_str() === `Form/${doctype}/${cur_frm.doc.name}`
+				&& frappe.request.ajax_count === 0 && frappe.dom.freeze_count === 0 && !frappe.ui.form.is_saving""",
+			arg=doctype,
+		)
+		self.check_console()
+		return self.js("() => cur_frm.doc.name")
 
 	def wait_for_list(self, doctype: str, view: str = "List") -> "Desk":
 		self.page.wait_for_function(LIST_LOADED, arg=[doctype, view])
@@ -256,23 +275,18 @@ class Desk:
 	def pick(self, field: Locator, option: str) -> None:
 		"""Pick an item of the awesomplete dropdown under `field` by its text."""
 		dropdown = field.locator("xpath=ancestor::div[contains(@class, 'awesomplete')][1]")
-		item = dropdown.locator("ul[role='listbox'] li").filter(has_text=option).first
+		item = dropdown.locator("ul[role='listbox'] [role='option']").filter(has_text=option).first
 		item.click()
 		self.idle()
 
-	def value_of(self, fieldname: str) -> str:
-		"""What a field shows (its input's text when editable, else the read-only text)."""
-		control = self.control(fieldname)
-		inputs = control.locator("input:visible, select:visible")
-		if inputs.count():
-			return inputs.first.input_value().strip()
-		return control.locator(".control-value, .like-disabled-input").first.inner_text().strip()
-
-	def expect_value(self, fieldname: str, expected: str) -> None:
-		control = self.control(fieldname)
-		inputs = control.locator("input:visible, select:visible")
-		if inputs.count():
-			expect(inputs.first).to_have_value(expected)
+	def expect_value(self, fieldname: str, expected: str, scope: Locator | None = None) -> None:
+		"""The field shows `expected`: in its input, as the chosen option of a select, or as read-only text."""
+		control = self.control(fieldname, scope)
+		expect(control).to_be_visible()
+		if control.locator("select:visible").count():
+			expect(control.locator("select option:checked")).to_have_text(expected)
+		elif control.locator("input:visible").count():
+			expect(control.locator("input:visible").first).to_have_value(expected)
 		else:
 			expect(control.locator(".control-value, .like-disabled-input").first).to_have_text(expected)
 

@@ -103,7 +103,13 @@ Object.assign(crm_clients.client, {
 	},
 
 	save_and_close(frm) {
-		const close = () => frappe.set_route("List", "Client");
+		const close = () => {
+			// the registry lists what was just saved: Frappe skips a list reload asked for within 3 s of the
+			// previous one, and the list was loaded just before this form was opened
+			const list = Object.values(frappe.views.list_view || {}).find((view) => view.doctype === "Client");
+			if (list && "last_args" in list) list.last_args = null;
+			frappe.set_route("List", "Client");
+		};
 		if (!frm.is_new() && !frm.is_dirty()) return close();
 		// frm.save() also resolves when the server refuses the document: close only once it is saved
 		frm.save().then(() => !frm.is_new() && !frm.is_dirty() && close());
