@@ -19,6 +19,7 @@ fixtures: `desk("sales_user")` for a logged-in page, `e2e_data` for the run's re
 starts from in data.py, and the doctypes it creates to data.CLEANED_DOCTYPES).
 """
 
+import itertools
 import os
 import shutil
 import time
@@ -53,9 +54,11 @@ def chromium_path() -> str | None:
 
 def why_no_browser() -> str | None:
 	try:
-		import playwright  # noqa: F401
+		import playwright
 	except ImportError:
-		return "Playwright for Python is not installed (tests/requirements.txt; scripts/run-tests installs it)"
+		return (
+			"Playwright for Python is not installed (tests/requirements.txt; scripts/run-tests installs it)"
+		)
 	if not chromium_path():
 		return "no Chromium: install Debian's chromium package (scripts/run-tests does as root) or set CRM_E2E_CHROMIUM"
 	if not (BENCH / "sites" / "assets" / "assets.json").exists():
@@ -147,7 +150,9 @@ def web(e2e_data):
 def worker(web):
 	"""The background worker, listening (for the flows that wait on a background job)."""
 	service = SERVICES["worker"]
-	service.wait_until(lambda: "Listening on" in service.log_path.read_text(errors="replace"), "not listening")
+	service.wait_until(
+		lambda: "Listening on" in service.log_path.read_text(errors="replace"), "not listening"
+	)
 	return service
 
 
@@ -188,7 +193,9 @@ def logged_in(browser, web, e2e_data):
 def log_in(context, base_url: str, user) -> None:
 	"""The login form's own request (POST /api/method/login), in the browser context: its session cookie
 	is the context's. (The login page itself would add a page load per user to every run.)"""
-	response = context.request.post(f"{base_url}/api/method/login", form={"usr": user.email, "pwd": user.password})
+	response = context.request.post(
+		f"{base_url}/api/method/login", form={"usr": user.email, "pwd": user.password}
+	)
 	assert response.ok, f"{user.email} cannot log in: {response.status} {response.text()[:300]}"
 
 
@@ -202,10 +209,11 @@ def desk(request, logged_in, web):
 
 	folder = run_folder() / request.node.name.replace("/", "_")
 	desks = []
+	shots = itertools.count(1)
 
 	def open_desk(key: str) -> Desk:
 		page = logged_in(key).new_page()
-		user_desk = Desk(page, web, key, folder)
+		user_desk = Desk(page, web, key, folder, shots)
 		desks.append(user_desk)
 		return user_desk
 
@@ -216,7 +224,7 @@ def desk(request, logged_in, web):
 	for user_desk in desks:
 		folder.mkdir(parents=True, exist_ok=True)
 		try:
-			user_desk.snap(f"{user_desk.user}-{'failure' if failed else 'end'}")
+			user_desk.snap("failure" if failed else "end")
 		except Exception as error:  # a crashed page: keep its console log at least
 			user_desk.console.append(f"[harness] no screenshot: {error}")
 		(folder / f"{user_desk.user}-console.log").write_text("\n".join(user_desk.console) + "\n")

@@ -13,6 +13,7 @@ after each wait that none happened, so a flow fails at the step that broke it. A
 error the browser logs itself (an HTTP 417 for refused input) says so with `expect_console_errors`.
 """
 
+import itertools
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,7 +78,7 @@ class ConsoleErrors(AssertionError):
 
 
 class Desk:
-	def __init__(self, page: Page, base_url: str, user: str, folder: Path):
+	def __init__(self, page: Page, base_url: str, user: str, folder: Path, shots=None):
 		self.page = page
 		self.base_url = base_url
 		self.user = user
@@ -85,7 +86,7 @@ class Desk:
 		self.console: list[str] = []  # every console message, for the report
 		self.errors: list[str] = []  # JavaScript errors not expected by the flow
 		self._expected: list[re.Pattern] = []
-		self._shots = 0
+		self._shots = shots or itertools.count(1)  # shared by the desks of one flow: one sequence of pictures
 		page.set_default_timeout(TIMEOUT)
 		page.on("console", self._on_console)
 		page.on("pageerror", self._on_page_error)
@@ -190,7 +191,9 @@ class Desk:
 	def open(self, path: str) -> "Desk":
 		"""Type an address into the browser (or follow a bookmark)."""
 		self.page.goto(self.base_url + path)
-		self.page.wait_for_function("() => window.frappe && frappe.boot && frappe.container && frappe.container.page")
+		self.page.wait_for_function(
+			"() => window.frappe && frappe.boot && frappe.container && frappe.container.page"
+		)
 		return self.idle()
 
 	def open_form(self, doctype: str, name: str) -> "Desk":
@@ -203,7 +206,9 @@ class Desk:
 
 	def reload(self) -> "Desk":
 		self.page.reload()
-		self.page.wait_for_function("() => window.frappe && frappe.boot && frappe.container && frappe.container.page")
+		self.page.wait_for_function(
+			"() => window.frappe && frappe.boot && frappe.container && frappe.container.page"
+		)
 		return self.idle()
 
 	# --- the page on screen -----------------------------------------------------------------------------
@@ -242,8 +247,7 @@ class Desk:
 
 	def snap(self, name: str) -> Path:
 		"""A screenshot of the screen as it is now, into the flow's report folder."""
-		self._shots += 1
-		path = self.folder / f"{self._shots:02d}-{name}.png"
+		path = self.folder / f"{next(self._shots):02d}-{self.user}-{name}.png"
 		self.folder.mkdir(parents=True, exist_ok=True)
 		self.page.screenshot(path=str(path))
 		return path
@@ -302,9 +306,19 @@ class Desk:
 		return self.grid_rows(fieldname).nth(idx - 1).locator(f'.grid-static-col[data-fieldname="{column}"]')
 
 	def tab(self, label: str) -> Locator:
-		return self.main.locator(".form-tabs-list .nav-link").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+		return self.main.locator(".form-tabs-list .nav-link").filter(
+			has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")
+		)
 
 	# --- lists ----------------------------------------------------------------------------------------
+
+	def clear_list_filters(self) -> "Desk":
+		"""The «×» next to «Фильтр»: the list remembers the filters a user set last time."""
+		self.main.locator(".filter-x-button").click()
+		self.page.wait_for_function(
+			"() => window.cur_list && cur_list.filter_area && !cur_list.filter_area.get().length"
+		)
+		return self.wait_for_list(self.js("() => cur_list.doctype"))
 
 	def list_rows(self) -> Locator:
 		return self.main.locator(".result .list-row-container .list-row")
