@@ -324,7 +324,8 @@ class Desk:
 		return self.main.locator(".result .list-row-container .list-row")
 
 	def list_row(self, text: str) -> Locator:
-		return self.list_rows().filter(has_text=text)
+		"""The row showing `text` (not merely text that starts the same: CL-2026-00005 is not CL-2026-000050)."""
+		return self.list_rows().filter(has_text=re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])"))
 
 
 def slug(doctype: str) -> str:

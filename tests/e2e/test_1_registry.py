@@ -30,8 +30,8 @@ def test_registry_from_the_search_bar_and_the_marketing_workspace(desk, e2e_data
 	expect_registry(me, e2e_data)
 	me.snap("registry-from-search")
 
-	# back, then Меню → Маркетинг → Клиенты
-	me.page.go_back()
+	# home (the logo), then Меню → Маркетинг → Клиенты
+	me.page.locator(".navbar .navbar-brand").click()
 	me.wait_for_route("Workspaces/")
 	me.page.locator(".desk-sidebar .sidebar-item-container .item-anchor").filter(
 		has_text=re.compile(r"^\s*Маркетинг\s*$")
