@@ -66,10 +66,11 @@ def why_no_browser() -> str | None:
 	return None
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not e2e"` deselects
 def pytest_collection_modifyitems(config, items):
 	here = Path(__file__).parent
 	for item in items:
-		if here in Path(item.fspath).parents:
+		if here in item.path.parents:
 			item.add_marker(pytest.mark.e2e)
 
 
