@@ -152,7 +152,10 @@ Object.assign(crm_clients.client, {
 							indicator: "green",
 						});
 						crm_clients.client.forget_cached_lead(frm);
-						frm.reload_doc();
+						// the form's own debounced reload: the realtime "doc_update" of this conversion asks for
+						// one too, and two reloads would let the second run after the user has moved on
+						// (e.g. to the Customer), making this hidden form the current one again
+						(frm.debounced_reload_doc || frm.reload_doc).call(frm);
 					},
 				})
 		);
