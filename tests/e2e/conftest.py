@@ -1,6 +1,7 @@
 """The browser suite: the users' flows in the desk, in headless Chromium driven by Playwright.
 
-Every test here is marked `e2e` (`scripts/run-tests -m "not e2e"` skips them). The harness:
+Every test here is marked `e2e` (`scripts/run-tests -m "not e2e"` skips them). The harness, set up once for
+the package and taken down after its last flow (before the rest of the suite runs):
 
 * commits the data the flows start from, one Russian-speaking user per role (`data.py`), and deletes
   everything the run added at its end (the leak check of tests/conftest.py stays green);
@@ -76,7 +77,7 @@ def pytest_collection_modifyitems(config, items):
 
 # --- the run's report folder ----------------------------------------------------------------------------
 
-RUN = {"folder": None, "started": None}
+RUN = {"folder": None, "started": None, "ended": None}
 
 
 def run_folder() -> Path:
@@ -87,15 +88,16 @@ def run_folder() -> Path:
 			shutil.rmtree(path, ignore_errors=True)
 		RUN["folder"] = REPORT_ROOT / datetime.now().strftime("%Y%m%d-%H%M%S")
 		RUN["folder"].mkdir()
-		RUN["started"] = time.monotonic()
 	return RUN["folder"]
 
 
 def pytest_terminal_summary(terminalreporter):
 	if RUN["folder"] is not None:
-		seconds = time.monotonic() - RUN["started"]
+		seconds = (RUN["ended"] or time.monotonic()) - RUN["started"]
 		terminalreporter.write_sep(
-			"-", f"e2e: {seconds:.0f} s; screenshots, console logs and server logs in {RUN['folder']}"
+			"-",
+			f"e2e: {seconds:.0f} s (from its data to its last flow); screenshots, console logs and "
+			f"server logs in {RUN['folder']}",
 		)
 
 
@@ -109,7 +111,7 @@ def pytest_runtest_makereport(item, call):
 # --- data, servers, browser -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def e2e_data(_connected_site):
 	"""The run's committed records and users (see data.py); all of it is deleted after the run."""
 	reason = why_no_browser()
@@ -117,15 +119,17 @@ def e2e_data(_connected_site):
 		pytest.skip(reason)
 	from tests.e2e import data
 
+	RUN["started"] = time.monotonic()
 	records = data.make()
 	yield records
 	data.clean(records)
+	RUN["ended"] = time.monotonic()
 
 
 SERVICES = {}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def web(e2e_data):
 	"""The test site on a free local port, with the realtime server and a background worker (started
 	here, waited for by the flows that need it); all stopped after the run."""
@@ -147,7 +151,7 @@ def web(e2e_data):
 			service.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def worker(web):
 	"""The background worker, listening (for the flows that wait on a background job)."""
 	service = SERVICES["worker"]
@@ -157,7 +161,7 @@ def worker(web):
 	return service
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
 	from playwright.sync_api import sync_playwright
 
@@ -168,7 +172,7 @@ def browser():
 		chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def logged_in(browser, web, e2e_data):
 	"""One browser context per user, logged in on first use."""
 	contexts = {}
