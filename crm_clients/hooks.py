@@ -7,6 +7,9 @@ app_license = "mit"
 
 required_apps = ["frappe/erpnext"]
 
+# Desk-wide script: the search bar's «Клиенты» opens the Client list
+app_include_js = "/assets/crm_clients/js/desk.js"
+
 # Forms and lists of ERPNext doctypes extended by this app
 doctype_js = {
 	"Lead": "public/js/lead.js",

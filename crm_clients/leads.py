@@ -14,6 +14,7 @@ import json
 import frappe
 from frappe import _
 from frappe.model.mapper import get_mapped_doc
+from frappe.translate import get_user_lang
 from frappe.utils import escape_html, get_link_to_form, strip_html
 
 from crm_clients import contacts, conversion, route, status
@@ -329,6 +330,8 @@ def make_clients_job(leads: list[str]) -> dict:
 	"""The background job runner: each Lead is committed on its own, so a job that dies half-way leaves every
 	Lead with its Client or untouched, and running it again finishes the rest. Progress bar while it runs, the
 	summary to the user at the end."""
+	# a job runs in the site's language: speak the language of the user who started it
+	frappe.local.lang = get_user_lang(frappe.session.user)
 	check_bulk_rights()
 	refused = set(unreadable_leads(leads))
 	summary = create_clients_for_leads(

@@ -270,4 +270,28 @@ link_checkout() {
 	"$bench_path/env/bin/python" -m pip install --quiet -e "$repo" >&2
 	grep -qx "crm_clients" "$bench_path/sites/apps.txt" || printf '\ncrm_clients\n' >>"$bench_path/sites/apps.txt"
 	sed -i '/^$/d' "$bench_path/sites/apps.txt"
+	# the desk loads the app's public files from sites/assets/crm_clients, the link `bench build` makes
+	local assets="$bench_path/sites/assets"
+	if [ -d "$assets" ] && { [ -L "$assets/crm_clients" ] || [ ! -e "$assets/crm_clients" ]; }; then
+		ln -sfn "$bench_path/apps/crm_clients/crm_clients/public" "$assets/crm_clients"
+	fi
+}
+
+# --- the browser tests (tests/e2e): the desk's built assets and Debian's chromium
+
+ensure_desk_assets() {
+	[ -f "$bench_path/sites/assets/assets.json" ] && return 0
+	ensure_node
+	say "building the desk's assets (bench build)"
+	bench build >&2
+}
+
+ensure_browser() {
+	[ -n "${CRM_E2E_CHROMIUM:-}" ] && return 0 # another Chromium, e.g. Google Chrome on a CI runner
+	package_missing chromium || return 0
+	if is_root && command -v apt-get >/dev/null 2>&1; then
+		ensure_system_packages chromium fonts-dejavu-core fonts-liberation
+	else
+		say "chromium is missing: the browser tests (tests/e2e) are skipped — sudo apt-get install chromium, or set CRM_E2E_CHROMIUM"
+	fi
 }

@@ -22,6 +22,7 @@ frappe.ui.form.on("Client", {
 	refresh(frm) {
 		// who may edit the Client in its state is the route's "allow edit" (Frappe makes the form read-only)
 		crm_clients.client.add_new_contact_button(frm);
+		crm_clients.client.add_save_and_close_button(frm);
 		crm_clients.client.add_conversion_button(frm);
 		crm_clients.client.show_customer_button(frm);
 	},
@@ -111,6 +112,25 @@ Object.assign(crm_clients.client, {
 		dialog.show();
 	},
 
+	// the seed's toolbar: «Сохранить» and «Сохранить и закрыть» (save, then back to the registry)
+	add_save_and_close_button(frm) {
+		if (frm.doc.docstatus !== 0 || !frm.perm[0]?.write || frm.save_disabled || frm.read_only) return;
+		frm.add_custom_button(__("Save and Close"), () => crm_clients.client.save_and_close(frm));
+	},
+
+	save_and_close(frm) {
+		const close = () => {
+			// the registry lists what was just saved: Frappe skips a list reload asked for within 3 s of the
+			// previous one, and the list was loaded just before this form was opened
+			const list = Object.values(frappe.views.list_view || {}).find((view) => view.doctype === "Client");
+			if (list && "last_args" in list) list.last_args = null;
+			frappe.set_route("List", "Client");
+		};
+		if (!frm.is_new() && !frm.is_dirty()) return close();
+		// frm.save() also resolves when the server refuses the document: close only once it is saved
+		frm.save().then(() => !frm.is_new() && !frm.is_dirty() && close());
+	},
+
 	// saving (or converting) the Client changes its source Lead on the server: drop the Lead's cached copy,
 	// so that its form shows the Client when the user goes back to it (as ERPNext's Task does for its Project)
 	forget_cached_lead(frm) {
@@ -148,7 +168,10 @@ Object.assign(crm_clients.client, {
 							indicator: "green",
 						});
 						crm_clients.client.forget_cached_lead(frm);
-						frm.reload_doc();
+						// the form's own debounced reload: the realtime "doc_update" of this conversion asks for
+						// one too, and two reloads would let the second run after the user has moved on
+						// (e.g. to the Customer), making this hidden form the current one again
+						(frm.debounced_reload_doc || frm.reload_doc).call(frm);
 					},
 				})
 		);

@@ -1,0 +1,177 @@
+"""The servers a browser test needs, started by the harness for the test site and stopped after it.
+
+* the web server: the bench's Python running Frappe's development server (`frappe serve`, werkzeug) on
+  a free local port, for the test site only, serving the desk's built assets (`sites/assets`);
+* the realtime server: the bench's socket.io server (`node apps/frappe/socketio.js`) on the bench's
+  `socketio_port` — the desk asks that port for its progress bars and background-job messages;
+* a background worker (`frappe worker`), only for the flows that wait on a background job.
+
+Each runs in its own process group, logs to a file in the run's report folder and is stopped (the
+whole group) when the session ends.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+START_TIMEOUT = 90  # seconds for a server to answer, on a busy 2-core machine
+
+
+class ServiceError(RuntimeError):
+	pass
+
+
+def free_port() -> int:
+	with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+		sock.bind(("127.0.0.1", 0))
+		return sock.getsockname()[1]
+
+
+def port_is_open(port: int) -> bool:
+	with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+		sock.settimeout(0.5)
+		return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Service:
+	"""One server process (and its children), with its output in a log file."""
+
+	def __init__(self, name: str, command: list[str], cwd: Path, log_dir: Path, env: dict | None = None):
+		self.name = name
+		self.command = command
+		self.cwd = cwd
+		self.log_path = log_dir / f"{name}.log"
+		self.env = {**os.environ, **(env or {})}
+		self.process: subprocess.Popen | None = None
+
+	def start(self) -> "Service":
+		self.log_path.parent.mkdir(parents=True, exist_ok=True)
+		log = self.log_path.open("ab")
+		self.process = subprocess.Popen(
+			self.command,
+			cwd=self.cwd,
+			env=self.env,
+			stdout=log,
+			stderr=subprocess.STDOUT,
+			stdin=subprocess.DEVNULL,
+			start_new_session=True,  # its own process group: stop() ends it with its children
+		)
+		log.close()
+		return self
+
+	def check_alive(self) -> None:
+		if self.process and self.process.poll() is not None:
+			raise ServiceError(
+				f"{self.name} exited with {self.process.returncode}; its log {self.log_path}:\n{self.tail()}"
+			)
+
+	def wait_until(self, ready, what: str, timeout: float = START_TIMEOUT) -> None:
+		"""Poll `ready()` until it is true (a start-up wait, not a test's assertion)."""
+		deadline = time.monotonic() + timeout
+		while time.monotonic() < deadline:
+			self.check_alive()
+			if ready():
+				return
+			time.sleep(0.2)
+		raise ServiceError(f"{self.name}: {what} within {timeout} s; its log {self.log_path}:\n{self.tail()}")
+
+	def stop(self) -> None:
+		if not self.process or self.process.poll() is not None:
+			return
+		try:
+			os.killpg(self.process.pid, signal.SIGTERM)
+			self.process.wait(timeout=15)
+		except subprocess.TimeoutExpired:
+			os.killpg(self.process.pid, signal.SIGKILL)
+			self.process.wait(timeout=15)
+		except ProcessLookupError:
+			pass
+
+	def tail(self, lines: int = 30) -> str:
+		try:
+			return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+		except FileNotFoundError:
+			return "(no log)"
+
+
+def _answers(url: str) -> bool:
+	try:
+		with urllib.request.urlopen(url, timeout=5) as response:
+			return response.status == 200
+	except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+		return False
+
+
+def start_web_server(bench: Path, site: str, log_dir: Path) -> tuple[Service, str]:
+	"""Frappe's development server for `site` on a free port; returns it and its base URL."""
+	port = free_port()
+	service = Service(
+		"web",
+		[
+			str(bench / "env" / "bin" / "python"),
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"--site",
+			site,
+			"serve",
+			"--port",
+			str(port),
+			"--noreload",
+		],
+		cwd=bench / "sites",
+		log_dir=log_dir,
+		# as `bench start` runs it: the desk then talks to the realtime server on its own port
+		env={"DEV_SERVER": "1", "PYTHONUNBUFFERED": "1"},
+	).start()
+	base_url = f"http://127.0.0.1:{port}"
+	service.wait_until(lambda: _answers(f"{base_url}/api/method/ping"), f"no answer on {base_url}")
+	return service, base_url
+
+
+def socketio_port(bench: Path) -> int:
+	config = json.loads((bench / "sites" / "common_site_config.json").read_text())
+	return int(config.get("socketio_port") or 9000)
+
+
+def start_realtime_server(bench: Path, site: str, log_dir: Path) -> Service | None:
+	"""The bench's socket.io server, unless one already listens on the bench's port (`bench start`)."""
+	port = socketio_port(bench)
+	if port_is_open(port):
+		return None  # the bench's own realtime server is running: the desk uses it as well
+	node = os.environ.get("NODE", "node")
+	service = Service(
+		"socketio",
+		[node, str(bench / "apps" / "frappe" / "socketio.js")],
+		cwd=bench,
+		log_dir=log_dir,
+		# the browser calls it on 127.0.0.1: it serves the test site there
+		env={"FRAPPE_SITE": site},
+	).start()
+	service.wait_until(lambda: port_is_open(port), f"not listening on port {port}")
+	return service
+
+
+def start_worker(bench: Path, log_dir: Path, queues: str = "long") -> Service:
+	"""A background worker for the bench (the bulk Lead action queues its job on `long`)."""
+	return Service(
+		"worker",
+		[
+			str(bench / "env" / "bin" / "python"),
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"worker",
+			"--queue",
+			queues,
+		],
+		cwd=bench / "sites",
+		log_dir=log_dir,
+		env={"PYTHONUNBUFFERED": "1"},
+	).start()
