@@ -190,6 +190,12 @@ def clean(data: Data) -> dict[str, int]:
 	frappe.set_user("Administrator")
 	frappe.db.rollback()
 	deleted = {}
+	# first what refers to the run's records (a Client with an open ToDo or Event may not be deleted)
+	for doctype, field_name in REFERENCES.items():
+		frappe.db.delete(
+			doctype,
+			{"creation": (">=", data.started), field_name: ("in", ("Client", *CLEANED_DOCTYPES))},
+		)
 	for doctype in CLEANED_DOCTYPES:
 		names = [name for name in frappe.get_all(doctype, pluck="name") if name not in data.existing[doctype]]
 		for name in names:
@@ -202,10 +208,5 @@ def clean(data: Data) -> dict[str, int]:
 				delete_permanently=True,
 			)
 		deleted[doctype] = len(names)
-	for doctype, field_name in REFERENCES.items():
-		frappe.db.delete(
-			doctype,
-			{"creation": (">=", data.started), field_name: ("in", ("Client", *CLEANED_DOCTYPES))},
-		)
 	frappe.db.commit()
 	return deleted

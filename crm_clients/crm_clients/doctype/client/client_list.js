@@ -109,12 +109,20 @@ frappe.listview_settings["Client"] = {
 
 	get_indicator(doc) {
 		const colors = { Open: "blue", "Pending Conversion": "orange", Converted: "green" };
-		// the list's short words (the "Client list" context): «Переведен в контрагенты» does not fit its column
-		const labels = {
-			Open: __("Open", null, "Client list"),
-			"Pending Conversion": __("Pending Conversion", null, "Client list"),
-			Converted: __("Converted", null, "Client list"),
-		};
+		// the form says it in full («Переведен в контрагенты»); the list, whose column has no room for that,
+		// in its short words (the "Client list" context)
+		const in_list = frappe.get_route()[0] === "List";
+		const labels = in_list
+			? {
+					Open: __("Open", null, "Client list"),
+					"Pending Conversion": __("Pending Conversion", null, "Client list"),
+					Converted: __("Converted", null, "Client list"),
+			  }
+			: {
+					Open: __("Open", null, "Client"),
+					"Pending Conversion": __("Pending Conversion", null, "Client"),
+					Converted: __("Converted", null, "Client"),
+			  };
 		return [labels[doc.status] || doc.status, colors[doc.status] || "gray", "status,=," + doc.status];
 	},
 };
