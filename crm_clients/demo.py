@@ -145,9 +145,11 @@ def make_users(password: str) -> None:
 				}
 			).insert()
 			user.add_roles(role)
-		if frappe.get_meta("User").has_field("default_workspace"):
-			# the «Маркетинг» workspace is where they land
-			frappe.db.set_value("User", email, "default_workspace", "Marketing")
+		# they land on the «Маркетинг» workspace: the app's route (hooks.add_to_apps_screen) and the workspace
+		meta = frappe.get_meta("User")
+		for field, value in (("default_app", "crm_clients"), ("default_workspace", "Marketing")):
+			if meta.has_field(field):
+				frappe.db.set_value("User", email, field, value)
 		update_password(email, password)
 
 

@@ -7,6 +7,17 @@ app_license = "mit"
 
 required_apps = ["frappe/erpnext"]
 
+# The apps screen (/apps) and where a user whose default app is this one lands: the «Маркетинг» workspace
+add_to_apps_screen = [
+	{
+		"name": "crm_clients",
+		"logo": "/assets/crm_clients/images/logo.svg",
+		"title": "CRM Clients",
+		"route": "/app/marketing",
+		"has_permission": "crm_clients.apps_screen.can_open",
+	}
+]
+
 # Desk-wide script: the search bar's «Клиенты» opens the Client list
 app_include_js = "/assets/crm_clients/js/desk.js"
 

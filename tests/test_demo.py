@@ -77,7 +77,15 @@ def test_each_role_user_logs_in_in_russian_and_sees_what_its_role_allows(
 	loaded, user, can_create, can_delete, can_convert
 ):
 	check_password(user, demo.DEMO_PASSWORD)  # raises for a wrong login
-	assert frappe.db.get_value("User", user, ["language", "default_workspace"]) == ("ru", "Marketing")
+	assert frappe.db.get_value("User", user, ["language", "default_workspace", "default_app"]) == (
+		"ru",
+		"Marketing",
+		"crm_clients",
+	)
+	frappe.set_user(user)
+	from frappe.apps import get_default_path
+
+	assert get_default_path() == "/app/marketing", "where the login takes them"
 	frappe.set_user(user)
 	assert len(frappe.get_list("Client", filters={"name": ("in", [c.name for c in demo_clients()])})) == 30
 	assert bool(frappe.has_permission("Client", "create")) is can_create
