@@ -70,11 +70,12 @@ def get_lead(name: str, for_update: bool = False):
 	return frappe.get_doc("Lead", name, for_update=for_update)
 
 
-def get_client_of_lead(lead) -> str | None:
-	"""The Client the Lead belongs to, or whose source Lead it is."""
-	if lead.get("client") and frappe.db.exists("Client", lead.client):
+def get_client_of_lead(lead, for_update: bool = False) -> str | None:
+	"""The Client the Lead belongs to, or whose source Lead it is; `for_update` reads past this transaction's
+	snapshot (a Client another worker has just committed) and locks what it reads."""
+	if lead.get("client") and frappe.db.get_value("Client", lead.client, "name", for_update=for_update):
 		return lead.client
-	return frappe.db.get_value("Client", {"lead": lead.name}, "name")
+	return frappe.db.get_value("Client", {"lead": lead.name}, "name", for_update=for_update)
 
 
 def check_lead_has_no_client(lead) -> None:
@@ -360,13 +361,11 @@ def create_clients_for_leads(
 	every Lead it made is gone and a summary must not say otherwise.
 	"""
 	summary = {"created": [], "joined": [], "skipped": [], "failed": []}
-	clients_by_company = {}
 	total = total or len(leads)
 	for index, name in enumerate(leads):
 		messages = len(frappe.local.message_log)
 		try:
-			with all_or_nothing("crm_clients_lead"):
-				outcome, row = process_lead(name, clients_by_company)
+			outcome, row = process_lead_once(name, retry=bool(after_each))
 		except TransactionLost as error:
 			if not after_each:
 				raise  # earlier Leads of this run were in the lost transaction too
@@ -397,10 +396,25 @@ def finish_summary(summary: dict) -> dict:
 	return summary
 
 
-def process_lead(name: str, clients_by_company: dict) -> tuple[str, dict]:
+def process_lead_once(name: str, retry: bool) -> tuple[str, dict]:
+	"""One Lead, all or nothing. With a commit per Lead (`retry`), a Lead whose transaction the database ended
+	— the loser of two workers making the same company's Client — is processed once more: it then finds the
+	Client the other worker made."""
+	try:
+		with all_or_nothing("crm_clients_lead"):
+			return process_lead(name)
+	except TransactionLost:
+		if not retry:
+			raise
+		frappe.db.rollback()
+		with all_or_nothing("crm_clients_lead"):
+			return process_lead(name)
+
+
+def process_lead(name: str) -> tuple[str, dict]:
 	lead = get_lead(name, for_update=True)
 	lead.check_permission("write")
-	client = get_client_of_lead(lead)
+	client = get_client_of_lead(lead, for_update=True)
 	if client:
 		return "skipped", {
 			"lead": name,
@@ -410,7 +424,7 @@ def process_lead(name: str, clients_by_company: dict) -> tuple[str, dict]:
 	check_lead_has_a_name(lead)
 
 	key = normalize_name(lead.company_name) if (lead.company_name or "").strip() else None
-	client = key and (clients_by_company.get(key) or find_client_by_company(key))
+	client = key and find_client_by_company(key)
 	if client:
 		join_client(lead, client)
 		return "joined", {"lead": name, "client": client}
@@ -418,27 +432,28 @@ def process_lead(name: str, clients_by_company: dict) -> tuple[str, dict]:
 	doc = frappe.new_doc("Client")
 	fill_client_from_lead(lead, doc)
 	doc.insert()  # before_insert adds the Lead's contact person, on_update sets Lead.client
-	if key:
-		clients_by_company[key] = doc.name
 	return "created", {"lead": name, "client": doc.name}
 
 
 def find_client_by_company(key: str) -> str | None:
-	"""The oldest Client the user can see whose normalised name is the company's."""
-	clients = frappe.get_list(
-		"Client",
-		filters={"normalized_name": key, "client_type": COMPANY},
-		pluck="name",
-		order_by="creation asc",
-		limit=1,
+	"""The oldest Client the user can see whose normalised name is the company's.
+
+	A locking read: it sees a Client another worker has just committed, and its lock on that name's range of
+	the index keeps two workers from each making a Client for the same company (the one that loses is told
+	by a deadlock, and the job runner processes its Lead again)."""
+	clients = frappe.db.sql(
+		"""select name from `tabClient` where normalized_name = %s and client_type = %s
+		order by creation asc for update""",
+		(key, COMPANY),
+		pluck=True,
 	)
-	return clients[0] if clients else None
+	return next((name for name in clients if frappe.has_permission("Client", "read", doc=name)), None)
 
 
 def join_client(lead, client_name: str) -> None:
 	"""The Lead joins an existing Client; its contact person is added to the Client while the user may edit it."""
 	frappe.db.set_value("Lead", lead.name, "client", client_name)
-	client = frappe.get_doc("Client", client_name)
+	client = frappe.get_doc("Client", client_name, for_update=True)  # another worker may add its people too
 	if client.status == status.CONVERTED or not client.has_permission("write") or not route.may_edit(client):
 		return
 	contact = make_lead_contact(lead)

@@ -357,8 +357,8 @@ def test_a_bulk_run_without_commits_stops_when_its_transaction_is_lost(site, mon
 	names = [fixtures.make_lead(company_name=f"Lost {i}").name for i in range(3)]
 	real = leads.process_lead
 
-	def second_loses_the_transaction(name, clients_by_company):
-		outcome = real(name, clients_by_company)
+	def second_loses_the_transaction(name):
+		outcome = real(name)
 		if name == names[1]:
 			frappe.db.sql("ROLLBACK")  # what MariaDB does to a deadlock victim
 		return outcome
