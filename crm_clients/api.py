@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from crm_clients import contacts, conversion, planning
+from crm_clients import contacts, conversion, interactions, planning
 from crm_clients import leads as client_leads
 from crm_clients.intake import business_cards, importer, spreadsheet
 
@@ -151,12 +151,16 @@ def cancel_interaction(doctype: str, name: str, reason: str | None = None) -> No
 @frappe.whitelist()
 def get_open_activities(ref_doctype: str, ref_docname: str) -> dict:
 	"""ERPNext's Activities tab data (replaces `erpnext.crm.utils.get_open_activities`, hooks.py): for a Client,
-	only for whoever may read it; for other documents, ERPNext's own answer."""
+	only for whoever may read it, and its events' times as the user's clock shows them; for other documents,
+	ERPNext's own answer."""
 	from erpnext.crm.utils import get_open_activities as erpnext_open_activities
 
-	if ref_doctype == "Client":
-		frappe.get_doc("Client", ref_docname).check_permission("read")
-	return erpnext_open_activities(ref_doctype, ref_docname)
+	if ref_doctype != "Client":
+		return erpnext_open_activities(ref_doctype, ref_docname)
+	frappe.get_doc("Client", ref_docname).check_permission("read")
+	activities = erpnext_open_activities(ref_doctype, ref_docname)
+	interactions.show_events_in_user_time_zone(activities["events"])
+	return activities
 
 
 @frappe.whitelist()

@@ -13,6 +13,8 @@ count the same: the rules live in the Event and ToDo document events (hooks.py),
   from a request. Planned turns Overdue with time alone, so a scheduled job moves it (`mark_overdue`).
 """
 
+from zoneinfo import ZoneInfo
+
 import frappe
 from frappe import _
 from frappe.utils import (
@@ -22,6 +24,7 @@ from frappe.utils import (
 	format_datetime,
 	get_datetime,
 	get_link_to_form,
+	get_system_timezone,
 	getdate,
 	now_datetime,
 	nowdate,
@@ -442,8 +445,10 @@ def record_outcome(doc) -> None:
 
 def outcome_comment(doc, outcome: str) -> str:
 	title = doc.subject if doc.doctype == EVENT else frappe.utils.strip_html(doc.description or "")
-	link = get_link_to_form(doc.doctype, doc.name, escape_html(title or doc.name))
 	kind = kind_label(kind_of(doc))
+	# the subject planning gives («Meeting: ООО Ромашка») names the kind already: not twice
+	title = (title or "").removeprefix(f"{kind}: ")
+	link = get_link_to_form(doc.doctype, doc.name, escape_html(title or doc.name))
 	if doc.status == CANCELLED:
 		text = _("{0} {1}: cancelled.").format(kind, link)
 		if outcome:
@@ -453,6 +458,36 @@ def outcome_comment(doc, outcome: str) -> str:
 	if outcome:
 		text += " " + _("Outcome: {0}").format(escape_html(outcome))
 	return text
+
+
+# --- the Client's Activities tab
+
+
+def show_events_in_user_time_zone(events: list[dict]) -> None:
+	"""ERPNext's Activities tab prints an Event's start and end as they are stored, in the system's time zone:
+	a user in another time zone saw the meeting they planned at 10:00 at 02:00. The open events of a Client
+	are given to it in the user's time zone (an all-day event keeps its day)."""
+	system_zone = get_system_timezone()
+	user_zone = frappe.db.get_value("User", frappe.session.user, "time_zone") or system_zone
+	if user_zone == system_zone or not events:
+		return
+	all_day = set(
+		frappe.get_all(
+			EVENT, filters={"name": ("in", [event.name for event in events]), "all_day": 1}, pluck="name"
+		)
+	)
+	for event in events:
+		if event.name in all_day:
+			continue
+		for fieldname in ("starts_on", "ends_on"):
+			if event.get(fieldname):
+				event[fieldname] = in_time_zone(event[fieldname], system_zone, user_zone)
+
+
+def in_time_zone(value, from_zone: str, to_zone: str):
+	"""A naive datetime of one time zone as the same moment in another (naive too)."""
+	moment = get_datetime(value).replace(tzinfo=ZoneInfo(from_zone))
+	return moment.astimezone(ZoneInfo(to_zone)).replace(tzinfo=None)
 
 
 # --- the Client's own lifecycle

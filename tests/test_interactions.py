@@ -4,6 +4,8 @@ An interaction is an Event with the Client among its participants, or a ToDo ref
 Client's next interaction follows every change to them, from every place they can be changed.
 """
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests.conftest import skip_module_without_frappe
@@ -250,6 +252,36 @@ def test_next_interaction_follows_plan_move_done_and_cancel_from_the_client():
 
 	with pytest.raises(frappe.ValidationError, match="no longer open"):
 		api.complete_interaction("Event", first, "again")
+
+
+def test_the_timeline_names_the_kind_of_a_done_interaction_once():
+	client = fixtures.make_client(client_name="ООО Ромашка")
+	call = plan(client, "Call")  # the subject it is given: «Call: ООО Ромашка»
+	api.complete_interaction("Event", call, "Agreed on a meeting")
+	shown = frappe.utils.strip_html(timeline("Client", client.name))
+	assert "Call ООО Ромашка: done. Outcome: Agreed on a meeting" in shown
+	assert "Call Call" not in shown
+
+
+def test_the_activities_tab_shows_an_events_time_on_the_users_clock():
+	"""The tab prints the times it is given: a user in another time zone than the system's sees their own."""
+	client = fixtures.make_client()
+	starts_on = later(days=2)
+	event = plan(client, "Meeting", starts_on)
+	system_zone = frappe.utils.get_system_timezone()
+	user_zone = "Asia/Vladivostok" if system_zone != "Asia/Vladivostok" else "Europe/Moscow"
+	frappe.db.set_value("User", fixtures.SALES_USER, "time_zone", user_zone)
+	frappe.set_user(fixtures.SALES_USER)
+
+	shown = api.get_open_activities("Client", client.name)["events"]
+
+	assert [row.name for row in shown] == [event]
+	on_the_users_clock = (
+		get_datetime(starts_on).replace(tzinfo=ZoneInfo(system_zone)).astimezone(ZoneInfo(user_zone))
+	)
+	assert get_datetime(shown[0].starts_on) == on_the_users_clock.replace(tzinfo=None)
+	assert get_datetime(shown[0].starts_on) != get_datetime(starts_on)
+	assert get_datetime(frappe.db.get_value("Event", event, "starts_on")) == get_datetime(starts_on)
 
 
 def test_next_interaction_follows_the_event_form_the_calendar_rest_and_deletion(committed):

@@ -14,10 +14,11 @@ the package and taken down after its last flow (before the rest of the suite run
   into the run's report folder (`e2e-report/<time>/`, or `$CRM_E2E_REPORT_DIR`), printed at the end.
 
 The flows, one module each, in the order of issue 12: test_1_registry, test_2_client_form,
-test_3_client_from_lead, test_4_clients_from_lead_list, test_5_conversion, test_6_route.
-Flow 7 (interactions, bringing in cards and lists) goes into test_7_<name>.py modules using the same
-fixtures: `desk("sales_user")` for a logged-in page, `e2e_data` for the run's records (add what the flow
-starts from in data.py, and the doctypes it creates to data.CLEANED_DOCTYPES).
+test_3_client_from_lead, test_4_clients_from_lead_list, test_5_conversion, test_6_route, and flow 7 in
+test_7_intake (a vCard file and a business-card photo from the Client list) and test_7_interactions (an
+interaction planned, seen in the registry, done). A new flow uses the same fixtures: `desk("sales_user")` for a
+logged-in page, `e2e_data` for the run's records (add what the flow starts from in data.py, and the doctypes
+it creates to data.CLEANED_DOCTYPES).
 """
 
 import itertools

@@ -5,14 +5,17 @@ Russian-speaking user per role (with a password, to log in as a person does), an
 Region, Contacts, Leads and Clients. Names carry the run's token, so they never meet another run's.
 
 Everything the run adds — also what the users create through the browser (Clients, Contacts, Customers,
-Leads) — is deleted at the end: the names present before the run are remembered and every other record
-of the watched doctypes is removed, with the ToDos, Workflow Actions, comments and versions of the run.
+Leads, Events of interactions, uploaded Files) — is deleted at the end: the names present before the run are
+remembered and every other record of the watched doctypes is removed, with the ToDos, Workflow Actions,
+comments, shares and versions of the run. The users' saved list settings (filters) are reset at the start, so
+that a flow stopped half-way leaves no filter for the next run.
 """
 
+import random
 from dataclasses import dataclass, field
 
 import frappe
-from frappe.utils import now_datetime, random_string
+from frappe.utils import add_to_date, now_datetime, random_string
 from frappe.utils.password import update_password
 
 # role → (login, first name, last name, roles); users are kept between runs (like tests/fixtures.py's)
@@ -23,9 +26,21 @@ USERS = {
 	"system_manager": ("e2e-system-manager@example.com", "Сергей", "Иванов", ["System Manager"]),
 }
 
-# what the run may create, deleted at its end in this order: Contacts and Addresses first (deleting a Lead
-# or a Customer re-saves the Contacts linked to it, which would then find their other links gone), masters last
-CLEANED_DOCTYPES = ("Contact", "Address", "Lead", "Customer", "Client", "Industry", "Business Region")
+# what the run may create, deleted at its end in this order: Events first (a Client with an open interaction
+# may not be deleted), then Contacts and Addresses (deleting a Lead or a Customer re-saves the Contacts linked
+# to it, which would then find their other links gone), masters, and last the uploaded Files still left (those
+# attached to a deleted record go with it)
+CLEANED_DOCTYPES = (
+	"Event",
+	"Contact",
+	"Address",
+	"Lead",
+	"Customer",
+	"Client",
+	"Industry",
+	"Business Region",
+	"File",
+)
 # records about those documents, made by the desk on the way (assignments, workflow actions, timelines)
 REFERENCES = {
 	"ToDo": "reference_type",
@@ -36,9 +51,11 @@ REFERENCES = {
 	"Notification Log": "document_type",
 	"Email Queue": "reference_doctype",
 	"Activity Log": "reference_doctype",
+	"DocShare": "share_doctype",
 }
 
 BULK_LEADS = 25
+USER_TIME_ZONE = "Europe/Moscow"  # the users' (the site's own may differ: the desk converts)
 
 
 @dataclass
@@ -67,6 +84,12 @@ class Data:
 	client_to_convert_name: str
 	client_on_route: str
 	client_on_route_name: str
+	client_to_plan: str  # flow 7: interactions planned with it, and one overdue with another
+	client_to_plan_name: str
+	overdue_client: str
+	overdue_client_name: str
+	vcard_client_name: str  # flow 7: an existing Client a card of the imported vCard file is matched to
+	card_number: str  # flow 7: digits that make the run's business card its own
 	started: object = None
 	existing: dict[str, set[str]] = field(default_factory=dict)
 
@@ -133,6 +156,27 @@ def make() -> Data:
 		).name
 		for name in (client_to_convert_name, client_on_route_name)
 	)
+
+	client_to_plan_name = f"ООО Планета {token}"
+	overdue_client_name = f"АО Планета-Сервис {token}"  # the registry finds both by «Планета»
+	client_to_plan, overdue_client = (
+		insert(
+			{
+				"doctype": "Client",
+				"client_name": name,
+				"client_type": "Company",
+				"industry": industry,
+				"business_region": region,
+				"contacts": [{"contact": contact}],
+			}
+		).name
+		for name in (client_to_plan_name, overdue_client_name)
+	)
+	make_overdue_interaction(overdue_client)
+	vcard_client_name = f"АО Берёза {token}"
+	insert({"doctype": "Client", "client_name": vcard_client_name, "client_type": "Company"})
+
+	reset_list_settings(users.values())
 	frappe.db.commit()
 	return Data(
 		token=token,
@@ -151,6 +195,12 @@ def make() -> Data:
 		client_to_convert_name=client_to_convert_name,
 		client_on_route=client_on_route,
 		client_on_route_name=client_on_route_name,
+		client_to_plan=client_to_plan,
+		client_to_plan_name=client_to_plan_name,
+		overdue_client=overdue_client,
+		overdue_client_name=overdue_client_name,
+		vcard_client_name=vcard_client_name,
+		card_number=str(random.randint(1000, 9999)),
 		started=started,
 		existing=existing,
 	)
@@ -158,6 +208,31 @@ def make() -> Data:
 
 def insert(values: dict):
 	return frappe.get_doc(values).insert()
+
+
+def make_overdue_interaction(client: str) -> None:
+	"""A call planned with the Client for an hour ago and still open, as time would have made it: an open
+	interaction cannot be planned in the past, so it is planned an hour ahead, its time is moved back, and the
+	Client's next interaction is derived again (as the app's scheduled job does when the time has passed).
+
+	Administrator is responsible for it: a notification to a Russian-speaking user, sent from here (in English),
+	would fill Frappe's cache of Russian translations with English country names (`get_translated_countries`
+	reads the language of the request, not the one asked for) — «Россия» would be «Russia» for the run."""
+	from crm_clients import interactions, planning
+
+	event = planning.plan_interaction(client, interactions.CALL, str(add_to_date(now_datetime(), hours=1)))
+	frappe.db.set_value("Event", event, "starts_on", add_to_date(now_datetime(), hours=-1))
+	interactions.update_next_interaction(client)
+
+
+def reset_list_settings(users) -> None:
+	"""Forget the filters and views the users' lists remember (saved by the desk, cached in Redis)."""
+	emails = [user.email for user in users]
+	frappe.db.delete("__UserSettings", {"user": ("in", emails)})
+	for key in frappe.cache.hkeys("_user_settings"):
+		key = frappe.safe_decode(key)
+		if key.split("::")[-1] in emails:
+			frappe.cache.hdel("_user_settings", key)
 
 
 def make_user(key: str, email: str, first_name: str, last_name: str, roles: list[str]) -> User:
@@ -172,7 +247,7 @@ def make_user(key: str, email: str, first_name: str, last_name: str, roles: list
 			"first_name": first_name,
 			"last_name": last_name,
 			"language": "ru",
-			"time_zone": "Europe/Moscow",
+			"time_zone": USER_TIME_ZONE,
 			"user_type": "System User",
 			"enabled": 1,
 		}
@@ -191,11 +266,7 @@ def clean(data: Data) -> dict[str, int]:
 	frappe.db.rollback()
 	deleted = {}
 	# first what refers to the run's records (a Client with an open ToDo or Event may not be deleted)
-	for doctype, field_name in REFERENCES.items():
-		frappe.db.delete(
-			doctype,
-			{"creation": (">=", data.started), field_name: ("in", ("Client", *CLEANED_DOCTYPES))},
-		)
+	delete_references(data)
 	for doctype in CLEANED_DOCTYPES:
 		names = [name for name in frappe.get_all(doctype, pluck="name") if name not in data.existing[doctype]]
 		for name in names:
@@ -208,5 +279,11 @@ def clean(data: Data) -> dict[str, int]:
 				delete_permanently=True,
 			)
 		deleted[doctype] = len(names)
+	delete_references(data)  # and the feed Frappe writes of each deletion («Deleted» comments)
 	frappe.db.commit()
 	return deleted
+
+
+def delete_references(data: Data) -> None:
+	for doctype, field_name in REFERENCES.items():
+		frappe.db.delete(doctype, {"creation": (">=", data.started), field_name: ("in", CLEANED_DOCTYPES)})

@@ -320,6 +320,18 @@ class Desk:
 		)
 		return self.wait_for_list(self.js("() => cur_list.doctype"))
 
+	@contextmanager
+	def list_refresh(self):
+		"""The list shown fetches its rows again after what is done inside (a filter set, a sort changed): waits
+		for that request's answer and the list drawn — also for the filters it then saves for the user, so
+		that the next step, or the next visit, starts from them."""
+		doctype = self.js("() => cur_list.doctype")
+		with self.page.expect_response(
+			lambda response: response.url.split("?")[0].endswith("/api/method/frappe.desk.reportview.get")
+		):
+			yield
+		self.wait_for_list(doctype)
+
 	def list_rows(self) -> Locator:
 		return self.main.locator(".result .list-row-container .list-row")
 

@@ -37,10 +37,11 @@ Object.assign(crm_clients.interactions, {
 		}
 	},
 
-	// the next full hour, in the system's time zone (as Datetime fields take it)
+	// the next full hour of the user's clock, in the system's time zone (as Datetime fields hold it; the field
+	// shows it in the user's)
 	next_hour() {
 		const next = moment(frappe.datetime.now_datetime()).add(1, "hours").startOf("hour");
-		return next.format("YYYY-MM-DD HH:mm:ss");
+		return frappe.datetime.convert_to_system_tz(next.format("YYYY-MM-DD HH:mm:ss"));
 	},
 
 	plan(frm) {
