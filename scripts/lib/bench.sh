@@ -165,7 +165,8 @@ start_services() {
 # --- the bench
 
 ensure_bench_cli() {
-	if command -v bench >/dev/null 2>&1; then return 0; fi
+	# type -P: the executable on PATH, not the bench() function above
+	if type -P bench >/dev/null 2>&1; then return 0; fi
 	say "installing frappe-bench (the bench CLI) from PyPI"
 	if is_root; then
 		python3 -m pip install --quiet frappe-bench >&2
@@ -173,7 +174,10 @@ ensure_bench_cli() {
 		python3 -m pip install --quiet --user frappe-bench >&2
 		export PATH="$HOME/.local/bin:$PATH"
 	fi
-	command -v bench >/dev/null 2>&1 || die "the bench CLI is not on PATH after 'pip install frappe-bench'"
+	# where pip put the script (a pyenv or venv Python's own scripts folder may not be on PATH yet)
+	PATH="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$PATH"
+	export PATH
+	type -P bench >/dev/null 2>&1 || die "the bench CLI is not on PATH after 'pip install frappe-bench'"
 }
 
 # A source as bench takes it: a git URL or a local checkout as is; a bundle file is cloned first.
