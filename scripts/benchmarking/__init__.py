@@ -1,0 +1,1 @@
+"""The registry-scale benchmark (issue 13): run it with scripts/benchmark."""

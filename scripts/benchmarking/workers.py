@@ -1,0 +1,380 @@
+"""Background work on real RQ workers: bulk Clients from Leads and the intake, with 1 and 2 workers;
+two overlapping runs at once (no duplicates); the workers' memory, sampled while they work.
+
+The workers are `bench worker --queue long` processes of this bench (`frappe.utils.bench_helper frappe
+worker`), started here and stopped afterwards; rq forks a work horse per job, whose memory counts with its
+worker's. Jobs are enqueued as the benchmark user (`frappe.enqueue` passes the session user to the job).
+"""
+
+import csv
+import io
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import frappe
+import psutil
+from frappe.utils.background_jobs import get_queue
+from rq import Worker
+from rq.job import Job
+
+from crm_clients.intake.spreadsheet import TEMPLATE_HEADERS
+
+from . import data
+from .fill import USER
+
+SERIAL_KEY = "crm_clients_benchmark_serial"  # the next free organisation number of the workers' data
+JOB_TIMEOUT = 3600
+
+
+class Workers:
+	"""`count` RQ workers on the long queue, for the `with` block."""
+
+	def __init__(self, count: int, log_path: Path):
+		self.count = count
+		self.log_path = log_path
+		self.processes = []
+
+	def __enter__(self):
+		queue = get_queue("long")
+		others = Worker.all(queue=queue)
+		if others:
+			raise RuntimeError(
+				f"{len(others)} other worker(s) consume the long queue ({', '.join(w.name for w in others)}): "
+				"stop them (bench start, dev-server) so they do not take the benchmark's jobs"
+			)
+		log = open(self.log_path, "a")
+		for _ in range(self.count):
+			self.processes.append(
+				subprocess.Popen(
+					[
+						sys.executable,
+						"-m",
+						"frappe.utils.bench_helper",
+						"frappe",
+						"worker",
+						"--queue",
+						"long",
+					],
+					cwd=os.getcwd(),
+					stdout=log,
+					stderr=subprocess.STDOUT,
+					start_new_session=True,
+				)
+			)
+		deadline = time.monotonic() + 60
+		while len(Worker.all(queue=queue)) < self.count:
+			if time.monotonic() > deadline:
+				raise RuntimeError(f"the workers did not start: see {self.log_path}")
+			time.sleep(0.2)
+		return self
+
+	def __exit__(self, *exc):
+		for process in self.processes:
+			if process.poll() is None:
+				process.send_signal(signal.SIGTERM)  # rq's warm shutdown: the current job ends first
+		for process in self.processes:
+			try:
+				process.wait(timeout=60)
+			except subprocess.TimeoutExpired:
+				os.killpg(process.pid, signal.SIGKILL)  # the group this script started: worker + its horse
+				process.wait()
+		return False
+
+	@property
+	def pids(self) -> list[int]:
+		return [process.pid for process in self.processes]
+
+
+class MemorySampler(threading.Thread):
+	"""RSS of each worker with its children (the work horse), every `interval` s, and the progress."""
+
+	def __init__(self, pids: list[int], interval: float = 0.1):
+		super().__init__(daemon=True)
+		self.pids = pids
+		self.interval = interval
+		self.samples = []  # (time, pid, worker + horse RSS, horse RSS)
+		self.progress = 0
+		self.stopped = threading.Event()
+
+	def run(self):
+		while not self.stopped.is_set():
+			now = time.monotonic()
+			for pid in self.pids:
+				try:
+					process = psutil.Process(pid)
+					children = process.children(recursive=True)
+					own = process.memory_info().rss
+					horse = sum(child.memory_info().rss for child in children)
+				except psutil.Error:
+					continue
+				self.samples.append((now, pid, own + horse, horse, self.progress))
+			self.stopped.wait(self.interval)
+
+	def stop(self):
+		self.stopped.set()
+		self.join()
+
+	def peak_mb(self) -> dict[int, float]:
+		peaks = {}
+		for _, pid, total, _, _ in self.samples:
+			peaks[pid] = max(peaks.get(pid, 0), total / 2**20)
+		return peaks
+
+	def growth_mb(self, first_job: int) -> dict:
+		"""The horse's RSS over the first job (1 worker: records 0 … first_job-1), first 10 % vs last 10 %."""
+		early = [horse for *_, horse, done in self.samples if horse and done <= first_job * 0.1]
+		late = [horse for *_, horse, done in self.samples if horse and first_job * 0.9 <= done <= first_job]
+		if not early or not late:
+			return {"first_10": None, "last_10": None, "growth": None}
+		first, last = max(early) / 2**20, max(late) / 2**20
+		return {
+			"first_10": first,
+			"last_10": last,
+			"growth": last - first,
+			"per_record_kb": (last - first) * 1024 / (0.8 * first_job),
+		}
+
+
+# --- the workers' data
+
+
+def take_serials(count: int) -> int:
+	"""`count` organisation numbers nobody used (kept in a default, so reruns use new companies)."""
+	start = int(frappe.db.get_default(SERIAL_KEY) or data.INTAKE_SERIAL_START)
+	frappe.db.set_default(SERIAL_KEY, str(start + count))
+	frappe.db.commit()
+	return start
+
+
+def make_leads(companies: int, per_company: int = 2) -> list[str]:
+	"""Fresh Leads (bulk SQL, as the fill makes them): `per_company` Leads of each of `companies` new companies,
+	consecutive, each with its Contact."""
+	from .fill import Filler
+
+	start = take_serials(companies * per_company)
+	filler = Filler()
+	names = []
+	for company in range(companies):
+		org = data.organisation(start + company * per_company, serial=start + company * per_company)
+		industry, region = data.INDUSTRIES[org["industry"]], data.REGIONS[org["region"]]
+		for number in range(per_company):
+			index = start + company * per_company + number
+			names.append(filler.lead(index, org, industry, region, None, kind="w"))
+	filler.flush()
+	frappe.db.commit()
+	return names
+
+
+def intake_files(files: int, clients_per_file: int) -> list[str]:
+	"""CSV files in the import template's flat shape (one row per contact person, 2 per Client), saved as
+	private Files of the user; their URLs."""
+	start = take_serials(files * clients_per_file)
+	urls = []
+	frappe.set_user(USER)
+	for file_number in range(files):
+		out = io.StringIO()
+		writer = csv.writer(out)
+		writer.writerow(TEMPLATE_HEADERS.values())
+		for number in range(clients_per_file):
+			index = start + file_number * clients_per_file + number
+			org = data.organisation(index, serial=index)
+			for person_number in range(2):
+				person = data.contact_person(index, person_number, "i")
+				writer.writerow(
+					[
+						org["client_name"],
+						org["client_type"],
+						org["country"],
+						org["tax_id"],
+						org["kpp"] or "",
+						data.INDUSTRIES[org["industry"]],
+						data.REGIONS[org["region"]],
+						person["last_name"],
+						person["first_name"],
+						person["middle_name"],
+						person["designation"],
+						"",
+						person["phone"],
+						person["email"],
+					]
+				)
+		file = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": f"benchmark-intake-{start}-{file_number}.csv",
+				"content": out.getvalue().encode(),
+				"is_private": 1,
+			}
+		).insert()
+		urls.append(file.file_url)
+	frappe.db.commit()
+	frappe.set_user("Administrator")
+	return urls
+
+
+# --- running jobs
+
+
+def enqueue(method: str, **kwargs) -> Job:
+	frappe.set_user(USER)  # the job runs as the user who enqueued it
+	job_id = f"crm_clients_benchmark_{frappe.generate_hash(length=10)}"
+	if "job" in kwargs:
+		kwargs["job"] = job_id
+	job = frappe.enqueue(method, queue="long", timeout=JOB_TIMEOUT, job_id=job_id, **kwargs)
+	frappe.set_user("Administrator")
+	return job
+
+
+def wait(jobs: list[Job], progress, sampler: MemorySampler | None, timeout: float = 3600) -> float:
+	"""Seconds until every job has finished (or failed); `progress()` (records done) is sampled meanwhile."""
+	started = time.monotonic()
+	while True:
+		frappe.db.rollback()  # see what the workers committed
+		if sampler:
+			sampler.progress = progress()
+		states = [job.get_status(refresh=True) for job in jobs]
+		if all(state in ("finished", "failed", "stopped", "canceled") for state in states):
+			break
+		if time.monotonic() - started > timeout:
+			raise RuntimeError(f"jobs still running after {timeout} s: {states}")
+		time.sleep(0.2)
+	return time.monotonic() - started
+
+
+def summaries(jobs: list[Job]) -> list[dict]:
+	out = []
+	for job in jobs:
+		job.refresh()
+		if job.get_status() != "finished":
+			out.append({"status": job.get_status(), "error": (job.exc_info or "")[-500:]})
+			continue
+		result = job.return_value() or {}
+		out.append({"status": "finished", "counts": result.get("counts") or result_counts(result)})
+	return out
+
+
+def result_counts(result: dict) -> dict:
+	return {key: len(value) for key, value in result.items() if isinstance(value, list)}
+
+
+def run_phase(label, workers, log_path, make_jobs, progress, records, say) -> dict:
+	"""Start `workers` workers, enqueue the jobs `make_jobs()` gives, wait, sample memory."""
+	with Workers(workers, log_path) as pool:
+		sampler = MemorySampler(pool.pids)
+		sampler.start()
+		jobs = make_jobs()
+		seconds = wait(jobs, progress, sampler)
+		sampler.progress = progress()
+		time.sleep(0.3)
+		sampler.stop()
+	results = summaries(jobs)
+	done = progress()
+	rate = done / seconds if seconds else 0
+	say(
+		f"  {label}, {workers} worker(s): {done} of {records} in {seconds:.1f} s = {rate:.1f}/s; jobs: {results}"
+	)
+	return {
+		"label": label,
+		"workers": workers,
+		"records": records,
+		"done": done,
+		"seconds": seconds,
+		"rate": rate,
+		"jobs": results,
+		"peak_mb": list(sampler.peak_mb().values()),
+		"growth": sampler.growth_mb(records // len(jobs)) if workers == 1 else None,
+	}
+
+
+def leads_phase(workers: int, jobs: int, per_job: int, log_path, say) -> dict:
+	leads = make_leads(jobs * per_job // 2)
+	batches = [leads[i * per_job : (i + 1) * per_job] for i in range(jobs)]
+
+	def progress():
+		return frappe.db.count("Lead", {"name": ("in", leads), "client": ("is", "set")})
+
+	def make_jobs():
+		return [enqueue("crm_clients.leads.make_clients_job", leads=batch) for batch in batches]
+
+	return run_phase("bulk Clients from Leads", workers, log_path, make_jobs, progress, len(leads), say)
+
+
+def intake_phase(workers: int, jobs: int, clients_per_job: int, log_path, say) -> dict:
+	urls = intake_files(jobs, clients_per_job)
+	started = frappe.utils.now_datetime()
+
+	def progress():
+		return frappe.db.count(
+			"Client", {"owner": USER, "creation": (">=", started), "lead": ("is", "not set")}
+		)
+
+	def make_jobs():
+		return [
+			enqueue("crm_clients.intake.importer.import_clients_job", file_url=url, job="") for url in urls
+		]
+
+	return run_phase(
+		"intake (CSV, 2 contacts per Client)",
+		workers,
+		log_path,
+		make_jobs,
+		progress,
+		jobs * clients_per_job,
+		say,
+	)
+
+
+def overlap_check(log_path, say, companies: int = 100) -> dict:
+	"""Two jobs on two workers at once over overlapping Leads (the same Leads in both, and Leads of the same
+	companies split between them): every Lead gets one Client, every company one Client."""
+	leads = make_leads(companies)
+	first = leads[: len(leads) * 3 // 4]
+	second = list(reversed(leads[len(leads) // 4 :]))
+	seconds = 0.0
+	with Workers(2, log_path):
+		started = time.monotonic()
+		jobs = [enqueue("crm_clients.leads.make_clients_job", leads=batch) for batch in (first, second)]
+		wait(jobs, lambda: 0, None)
+		seconds = time.monotonic() - started
+	results = summaries(jobs)
+	frappe.db.rollback()
+	without_client = frappe.db.count("Lead", {"name": ("in", leads), "client": ("is", "not set")})
+	per_company = frappe.db.sql(
+		"""select l.company_name, count(distinct l.client) clients from `tabLead` l
+		where l.name in %(leads)s group by l.company_name""",
+		{"leads": leads},
+		as_dict=True,
+	)
+	per_key = frappe.db.sql(
+		"""select normalized_name, count(*) n from `tabClient` where normalized_name in
+		(select c.normalized_name from `tabClient` c join `tabLead` l on l.client = c.name where l.name in %(leads)s)
+		and client_type = 'Company' group by normalized_name having n > 1""",
+		{"leads": leads},
+		as_dict=True,
+	)
+	per_lead = frappe.db.sql(
+		"select lead, count(*) n from `tabClient` where lead in %(leads)s group by lead having n > 1",
+		{"leads": leads},
+		as_dict=True,
+	)
+	result = {
+		"leads": len(leads),
+		"companies": companies,
+		"overlap": len(set(first) & set(second)),
+		"seconds": seconds,
+		"leads_without_client": without_client,
+		"companies_with_several_clients": sum(1 for row in per_company if row.clients > 1),
+		"duplicate_company_keys": len(per_key),
+		"leads_with_several_clients": len(per_lead),
+		"jobs": results,
+	}
+	result["ok"] = not (
+		without_client or result["companies_with_several_clients"] or per_key or per_lead
+	) and all(job["status"] == "finished" for job in results)
+	say(f"  overlapping runs on 2 workers: {result}")
+	return result
