@@ -35,7 +35,10 @@ before_uninstall = "crm_clients.setup.install.before_uninstall"
 
 doc_events = {
 	"Lead": {"on_trash": "crm_clients.leads.on_lead_trash"},
-	"Contact": {"on_update": "crm_clients.contacts.on_contact_update"},
+	"Contact": {
+		"validate": "crm_clients.intake.phones.set_phone_keys",
+		"on_update": "crm_clients.contacts.on_contact_update",
+	},
 	# interactions with Clients: from any place an Event or a ToDo is changed (crm_clients/interactions.py)
 	"Event": {
 		"validate": "crm_clients.interactions.validate_event",
@@ -63,7 +66,15 @@ permission_query_conditions = {
 # ERPNext's Activities tab lists a document's open tasks and events without asking who may read it
 override_whitelisted_methods = {
 	"erpnext.crm.utils.get_open_activities": "crm_clients.api.get_open_activities",
+	# the search bar's Client results through the registry's indexes; every other search is Frappe's
+	"frappe.utils.global_search.search": "crm_clients.search.global_search",
 }
+
+# the search bar's results include Clients (crm_clients/setup/search_settings.py adds it on install)
+global_search_doctypes = {"Default": [{"doctype": "Client"}]}
+
+# the Client link field's search through the registry's indexes (crm_clients/search.py)
+standard_queries = {"Client": "crm_clients.search.client_query"}
 
 scheduler_events = {
 	# a planned interaction whose time has passed turns overdue

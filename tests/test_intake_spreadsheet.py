@@ -540,3 +540,18 @@ def test_a_real_worker_runs_the_import_job(site, upload):
 	assert summary is not None, worker.stderr[-2000:]
 	assert len(summary["created"]) == 12 and [f["record"] for f in summary["failed"]] == [9]
 	assert len(summary["contacts"]["created"]) == 23
+
+
+def test_a_number_typed_any_way_is_found_by_its_indexed_key(site):
+	"""A Contact saved from the desk or the API gets each number's E.164 key; a re-saved Contact keeps it
+	current; the intake finds the Contact by it."""
+	from crm_clients.intake.engine import find_contact_by_phone
+
+	contact = make_contact("Фёдор", phone="8 (812) 555-01-02")
+	assert [row.phone_key for row in contact.phone_nos] == ["+78125550102"]
+	assert find_contact_by_phone("+78125550102") == contact.name
+
+	contact.phone_nos[0].phone = "+7 812 555 01 03"
+	contact.save(ignore_permissions=True)
+	assert find_contact_by_phone("+78125550102") is None
+	assert find_contact_by_phone("+78125550103") == contact.name

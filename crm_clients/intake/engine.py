@@ -366,16 +366,16 @@ def clean_emails(emails: list[str]) -> list[str]:
 
 
 def find_contact_by_phone(e164: str) -> str | None:
-	"""A Contact with this number however it was typed ("8 (495) 123-45-67" is "+74951234567")."""
-	digits = phones.national_digits(e164)
-	rows = frappe.db.sql(
-		"""select parent, phone from `tabContact Phone`
-		where parenttype = 'Contact' and regexp_replace(phone, '[^0-9]', '') like %s
-		order by creation asc""",
-		(f"%{digits}",),
-		as_dict=True,
+	"""A Contact with this number however it was typed ("8 (495) 123-45-67" is "+74951234567"): by the
+	rows' indexed E.164 key (phones.set_phone_keys), the oldest Contact first."""
+	found = frappe.db.sql(
+		"""select parent from `tabContact Phone`
+		where parenttype = 'Contact' and phone_key = %s
+		order by creation asc
+		limit 1""",
+		(e164,),
 	)
-	return next((row.parent for row in rows if phones.normalize(row.phone) == e164), None)
+	return found[0][0] if found else None
 
 
 def create_contact(person: Person, emails: list[str], numbers: list, company_name: str | None) -> str:

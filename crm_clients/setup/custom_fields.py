@@ -36,6 +36,20 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"description": _("The Client this Customer was converted from (one Customer per Client)"),
 			},
 		],
+		# a Contact found by its number however it was typed (crm_clients/intake/phones.py)
+		"Contact Phone": [
+			{
+				"fieldname": "phone_key",
+				"fieldtype": "Data",
+				"label": _("Phone Key"),
+				"insert_after": "phone",
+				"hidden": 1,
+				"read_only": 1,
+				"no_copy": 1,
+				"search_index": 1,
+				"description": _("The number in international (E.164) form, for finding the Contact by it"),
+			},
+		],
 		# interactions with Clients (crm_clients/interactions.py): how a done one went
 		"Event": [
 			{

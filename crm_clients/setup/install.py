@@ -2,25 +2,30 @@
 
 import frappe
 
-from crm_clients.setup import custom_fields, list_settings, workflow
+from crm_clients.setup import custom_fields, indexes, list_settings, search_settings, workflow
 
 
 def after_install() -> None:
 	custom_fields.create()
 	workflow.ensure()
 	list_settings.ensure()
+	indexes.ensure()
+	search_settings.add()
 
 
 def after_migrate() -> None:
 	custom_fields.create()
 	workflow.ensure()
 	list_settings.ensure()
+	indexes.ensure()
 
 
 def before_uninstall() -> None:
 	workflow.remove()
 	custom_fields.delete()
 	list_settings.remove()
+	indexes.remove()
+	search_settings.remove()
 	remove_desktop_icons()
 
 

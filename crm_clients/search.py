@@ -1,0 +1,206 @@
+"""Finding Clients fast in a registry of tens of thousands: the link field's search and the search bar.
+
+Frappe's default search (and ERPNext's `customer_query`) looks for `LIKE '%text%'` in every search field: a
+scan of the whole table on every keystroke. A Client is found here the way a user looks for one, through
+indexes only (crm_clients/setup/indexes.py):
+
+- a word of the name from its start: MariaDB full-text search, boolean mode, on the normalised name (legal
+  forms, quotes and punctuation removed: «ООО "Ромашка-Плюс"» is found by «ром», «плю», «ромашка пл»);
+- an ИНН from its start, and the Client's ID from its start: B-tree prefix (`LIKE 'text%'`);
+- a contact person's name: full-text search on the Client's contact rows.
+
+Words the full-text index does not hold (shorter than `innodb_ft_min_token_size`, or MariaDB's stopwords) only
+narrow the matches found by the other words; when nothing is found that way, Frappe's own search
+(`LIKE '%text%'`) runs, so a fragment from the middle of a word is still found, at ERPNext's speed.
+"""
+
+import re
+
+import frappe
+from frappe import _
+from frappe.desk.reportview import get_filters_cond, get_match_cond
+
+from crm_clients.data_quality import normalize_name
+
+# a fragment of digits (spaces allowed) is an ИНН's start
+_DIGITS = re.compile(r"^[\d\s]+$")
+_WORD = re.compile(r"\w+")
+# the Client's ID: its naming series' prefix
+_ID = re.compile(r"^CL-", re.IGNORECASE)
+# found by ID, ИНН, name or contact person: more candidates than a page, then ordered
+_CANDIDATES = 200
+
+
+@frappe.whitelist()
+@frappe.validate_and_sanitize_search_inputs
+def client_query(doctype, txt, searchfield, start, page_len, filters, as_dict=False, reference_doctype=None):
+	"""The Client link field's search (hooks.standard_queries): ID, name, ИНН, type of each Client found."""
+	check_read_permission()
+	return search_clients((txt or "").strip(), start, page_len, scope_condition(filters), as_dict)
+
+
+@frappe.whitelist()
+def global_search(text, start=0, limit=20, doctype=""):
+	"""The search bar's «Find … in Client» and the Client section of its results
+	(`frappe.utils.global_search.search`, overridden in hooks): the same index-friendly search as the link
+	field's, shaped as Frappe's global search results. Every other search goes to Frappe unchanged."""
+	from frappe.utils import global_search as frappe_global_search
+
+	if doctype != "Client":
+		return frappe_global_search.search(text, start=start, limit=limit, doctype=doctype)
+	txt = (text or "").strip()
+	if not txt or not can_search_globally():
+		return []
+	rows = search_clients(txt, start, limit, scope_condition(None), as_dict=True)
+	return [global_search_result(row) for row in rows]
+
+
+def search_clients(txt: str, start, page_len, scope: str, as_dict=False):
+	"""A page of the Clients in scope matching the text: through the indexes, else Frappe's way."""
+	if not txt:
+		names = recent_clients(scope, int(start) + int(page_len))
+	else:
+		names = find_client_names(txt, scope) or clients_containing(txt, scope)
+	return clients_by_name(names, txt, start, page_len, as_dict)
+
+
+def check_read_permission() -> None:
+	if not (frappe.has_permission("Client", "select") or frappe.has_permission("Client", "read")):
+		raise frappe.PermissionError(_("You are not permitted to search Clients."))
+
+
+def can_search_globally() -> bool:
+	"""As Frappe's global search: Client is among the searched doctypes and the user may read Clients."""
+	from frappe.desk.doctype.global_search_settings.global_search_settings import (
+		get_doctypes_for_global_search,
+	)
+
+	return "Client" in get_doctypes_for_global_search() and "Client" in frappe.get_user().get_can_read()
+
+
+def scope_condition(filters) -> str:
+	"""The Clients the user may see (permission rules, user permissions) among those the link field's filters
+	allow, as an SQL condition on `tabClient`, beginning with "and"."""
+	conditions = []
+	filters_condition = get_filters_cond("Client", filters, conditions) if filters else ""
+	return f"{filters_condition} {get_match_cond('Client')}".replace("%", "%%")
+
+
+def find_client_names(txt: str, scope: str) -> list[str]:
+	"""Names of the Clients in scope matching the text through the indexes (none when the text has no indexed
+	word, or nothing is found)."""
+	if _DIGITS.match(txt):
+		return by_prefix("tax_id", txt.replace(" ", ""), scope)
+	if _ID.match(txt):
+		return by_prefix("name", txt, scope)
+	return by_words(txt, scope)
+
+
+def by_prefix(field: str, prefix: str, scope: str) -> list[str]:
+	return frappe.db.sql_list(
+		f"select name from `tabClient` where `{field}` like %(prefix)s {scope} limit %(limit)s",
+		{"prefix": f"{escape_like(prefix)}%", "limit": _CANDIDATES},
+	)
+
+
+def by_words(txt: str, scope: str) -> list[str]:
+	"""By the words of the name or of a contact person's name, each from its start."""
+	indexed, other = split_words(txt)
+	if not indexed:
+		return []
+	values = {"against": " ".join(f"+{word}*" for word in indexed), "limit": _CANDIDATES}
+	by_name = frappe.db.sql_list(
+		f"""select name from `tabClient`
+		where match(normalized_name) against (%(against)s in boolean mode)
+			{contains_all("`tabClient`.normalized_name", other)} {scope}
+		limit %(limit)s""",
+		values,
+	)
+	by_person = frappe.db.sql_list(
+		f"""select distinct person.parent from `tabClient Contact` person
+		join `tabClient` on `tabClient`.name = person.parent
+		where match(person.full_name) against (%(against)s in boolean mode) and person.parenttype = 'Client'
+			{contains_all("person.full_name", other)} {scope}
+		limit %(limit)s""",
+		values,
+	)
+	return list(dict.fromkeys(by_name + by_person))
+
+
+def clients_containing(txt: str, scope: str) -> list[str]:
+	"""Frappe's own way, for what the indexes cannot find (a fragment from the middle of a word, a short or
+	common word alone): `LIKE '%text%'` in the search fields, a scan as ERPNext's Customer search is."""
+	pattern = frappe.db.escape(f"%{escape_like(txt)}%").replace("%", "%%")
+	return frappe.db.sql_list(
+		f"""select name from `tabClient`
+		where (client_name like {pattern} or tax_id like {pattern} or name like {pattern}) {scope}
+		order by modified desc
+		limit %(limit)s""",
+		{"limit": _CANDIDATES},
+	)
+
+
+def recent_clients(scope: str, count: int) -> list[str]:
+	"""An empty link field: the most recently changed Clients (the `modified` index, no scan)."""
+	return frappe.db.sql_list(
+		f"select name from `tabClient` where 1 = 1 {scope} order by modified desc limit %(count)s",
+		{"count": count},
+	)
+
+
+def contains_all(column: str, words: list[str]) -> str:
+	return "".join(
+		f" and {column} like {frappe.db.escape(f'%{escape_like(word)}%')}".replace("%", "%%")
+		for word in words
+	)
+
+
+def split_words(txt: str) -> tuple[list[str], list[str]]:
+	"""The text's words the full-text index holds, and the others (too short, or stopwords)."""
+	words = _WORD.findall(normalize_name(txt)) or _WORD.findall(txt.lower())
+	minimum, stopwords = fulltext_settings()
+	indexed = [word for word in words if len(word) >= minimum and word not in stopwords]
+	return indexed, [word for word in words if word not in indexed]
+
+
+def fulltext_settings() -> tuple[int, frozenset]:
+	"""MariaDB's shortest indexed word and its stopwords, read once per request."""
+	cached = getattr(frappe.local, "crm_clients_fulltext", None)
+	if cached is None:
+		minimum = frappe.db.sql("select @@innodb_ft_min_token_size")[0][0]
+		stopwords = frappe.db.sql_list("select value from information_schema.INNODB_FT_DEFAULT_STOPWORD")
+		cached = frappe.local.crm_clients_fulltext = (int(minimum), frozenset(stopwords))
+	return cached
+
+
+def escape_like(text: str) -> str:
+	return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def clients_by_name(names: list[str], txt: str, start, page_len, as_dict=False):
+	"""The page of `names` (already in scope) to show: names starting with the text first, then the most
+	recently changed."""
+	if not names:
+		return []
+	return frappe.db.sql(
+		"""select name, client_name, tax_id, client_type
+		from `tabClient`
+		where name in %(names)s
+		order by (normalized_name like %(prefix)s) desc, modified desc
+		limit %(start)s, %(page_len)s""",
+		{
+			"names": tuple(names),
+			"prefix": f"{escape_like(normalize_name(txt))}%",
+			"start": int(start),
+			"page_len": int(page_len),
+		},
+		as_dict=as_dict,
+	)
+
+
+def global_search_result(row) -> dict:
+	"""A Client as a row of Frappe's global search: doctype, name, content ("Label : value ||| …"), rank."""
+	parts = [f"{_('Client Name')} : {row.client_name}"]
+	if row.tax_id:
+		parts.append(f"{_('INN')} : {row.tax_id}")
+	return {"doctype": "Client", "name": row.name, "content": " ||| ".join(parts), "rank": 1}

@@ -1,0 +1,40 @@
+"""The indexes the registry's screens need at tens of thousands of Clients (docs/benchmarks.md has the figures).
+
+Made on install and on every migrate when missing (adding an index to a filled table takes a while once);
+the ones on ERPNext's tables are dropped again on uninstall, ours go with the tables.
+
+- the Client list filtered by industry / business region and status, newest first: no scan, no sort;
+- the Client search (crm_clients/search.py): full-text indexes for a word of a Client's (normalised) name and
+  of a contact person's name, each from its start;
+- `Customer.lead_name`: ERPNext's Lead looks for its Customer by it on every load and save (the app saves a
+  Lead when a Client is made from it), a scan of all Customers without this index; it speeds ERPNext's own
+  Lead screens as well;
+- `Contact Email.email_id`: a person brought in from a card or a list is matched to a Contact by e-mail
+  (crm_clients/contacts.py `find_contact_by_email`), as Frappe's own incoming mail does.
+"""
+
+import frappe
+
+# (table, index name, kind, columns)
+INDEXES = (
+	("tabClient", "industry_region_status_modified", "", "industry, business_region, status, modified"),
+	("tabClient", "region_status_modified", "", "business_region, status, modified"),
+	("tabClient", "normalized_name_fulltext", "fulltext", "normalized_name"),
+	("tabClient Contact", "full_name_fulltext", "fulltext", "full_name"),
+	("tabCustomer", "crm_clients_lead_name", "", "lead_name"),
+	("tabContact Email", "crm_clients_email_id", "", "email_id"),
+)
+# indexes on other apps' tables, dropped on uninstall
+FOREIGN_TABLES = ("tabCustomer", "tabContact Email")
+
+
+def ensure() -> None:
+	for table, name, kind, columns in INDEXES:
+		if not frappe.db.has_index(table, name):
+			frappe.db.sql_ddl(f"alter table `{table}` add {kind} index `{name}` ({columns})")
+
+
+def remove() -> None:
+	for table, name, _kind, _columns in INDEXES:
+		if table in FOREIGN_TABLES and frappe.db.has_index(table, name):
+			frappe.db.sql_ddl(f"alter table `{table}` drop index `{name}`")
