@@ -97,7 +97,8 @@ class Tables:
 		if doctype not in self.templates:
 			columns = frappe.db.get_table_columns(doctype)
 			doc = frappe.new_doc(doctype, as_dict=True)
-			self.templates[doctype] = {column: doc.get(column) for column in columns}
+			# the defaults a new document has; NULL columns are left to the database (NOT NULL ones have defaults)
+			self.templates[doctype] = {c: doc.get(c) for c in columns if doc.get(c) is not None}
 		return self.templates[doctype]
 
 	def add(self, doctype: str, values: dict) -> dict:
@@ -108,7 +109,7 @@ class Tables:
 	def insert(self) -> int:
 		count = 0
 		for doctype, rows in self.rows.items():
-			fields = list(self.template(doctype))
+			fields = list(dict.fromkeys(field for row in rows for field in row))
 			frappe.db.bulk_insert(doctype, fields, [[row.get(field) for field in fields] for row in rows])
 			count += len(rows)
 		self.rows = {}
@@ -189,6 +190,7 @@ class Filler:
 		}
 		self.customer_names = set()
 		self.search_rows = []
+		self.contact_names = set()
 
 	def stamps(self, index: int, salt: str) -> dict:
 		rng = random.Random(f"{salt}-{index}")
@@ -218,6 +220,7 @@ class Filler:
 
 	def flush(self) -> int:
 		rows = self.tables.insert()
+		self.contact_names = set()
 		if self.search_rows:
 			table = frappe.qb.Table("__global_search")
 			columns = ("doctype", "name", "content", "published", "title", "route")
@@ -355,10 +358,14 @@ class Filler:
 
 	def contact(self, person: dict, links: list[tuple], company: str, owner_row: dict) -> dict:
 		full_name = get_full_name(person["first_name"], person["middle_name"], person["last_name"])
+		name = f"{full_name}-{links[0][1]}"
+		if name in self.contact_names:  # two people of one name: Frappe's append_number_if_name_exists
+			name += "-1"
+		self.contact_names.add(name)
 		contact = self.tables.add(
 			"Contact",
 			{
-				"name": f"{full_name}-{links[0][1]}",
+				"name": name,
 				"owner": FILL_OWNER,
 				"modified_by": FILL_OWNER,
 				"creation": owner_row["creation"],
