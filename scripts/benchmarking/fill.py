@@ -4,7 +4,7 @@ Organisation i becomes, in one chunk (committed as a whole, so a stopped fill re
 - Client i with 2 contact persons (Contact + Contact Email + Contact Phone + Dynamic Link to the Client,
   and the Client Contact rows); every 4th one converted (status Converted, a Customer linked both ways,
   its Contacts linked to the Customer too);
-- Customer i, the same name and tax ID (the converted Client's Customer, else its own 2 Contacts);
+- Customer i, the same name (the converted Client's Customer, with its ИНН; else its own ИНН and 2 Contacts);
 - Lead i, with a Contact as ERPNext makes one; odd Leads belong to Client i (`Lead.client`,
   `Client.lead`), even Leads are free (another company) and feed the Lead → Client / Customer measures;
 - the `__global_search` rows of the Client and the Customer, as `frappe.utils.global_search` writes them.
@@ -30,7 +30,8 @@ from . import data
 FILL_OWNER = "Administrator"  # everything the fill makes; what the measured app code makes is the user's
 USER = "bench.user@example.com"
 USER_ROLES = ("Sales User", "Sales Manager", "Sales Master Manager")
-CHUNK = 1000  # organisations per chunk (one commit)
+CHUNK = 1000
+CUSTOMER_SERIAL = 2_500_000  # ИНН serials of the Customers that are no Client's (data.INTAKE_SERIAL_START above)  # organisations per chunk (one commit)
 
 
 # --- masters and the user
@@ -189,6 +190,12 @@ class Filler:
 			doctype: frappe.get_meta(doctype).get_global_search_fields() for doctype in ("Client", "Customer")
 		}
 		self.customer_names = set()
+		# Contact.validate's indexed E.164 key of each number (crm_clients.intake.phones.set_phone_keys)
+		self.phone_key = None
+		if frappe.get_meta("Contact Phone").has_field("phone_key"):
+			from crm_clients.intake.phones import normalize
+
+			self.phone_key = normalize
 		self.search_rows = []
 		self.contact_names = set()
 
@@ -315,7 +322,11 @@ class Filler:
 				"customer_type": org["client_type"],
 				"customer_group": industry,
 				"territory": region,
-				"tax_id": org["tax_id"],
+				# a converted Client's Customer has its ИНН; any other Customer another one (same name, so a
+				# fragment searched finds both sides alike), else converting an open Client would find it by ИНН
+				"tax_id": org["tax_id"]
+				if client
+				else data.organisation(index, CUSTOMER_SERIAL + index)["tax_id"],
 				"disabled": 0,
 				"client": client,
 			},
@@ -386,7 +397,10 @@ class Filler:
 		email = self.child(contact, "Contact", "email_ids", 1)
 		self.tables.add("Contact Email", {**email, "email_id": person["email"], "is_primary": 1})
 		phone = self.child(contact, "Contact", "phone_nos", 1)
-		self.tables.add("Contact Phone", {**phone, "phone": person["phone"], "is_primary_mobile_no": 1})
+		phone.update(phone=person["phone"], is_primary_mobile_no=1)
+		if self.phone_key:
+			phone["phone_key"] = self.phone_key(person["phone"])
+		self.tables.add("Contact Phone", phone)
 		for idx, (doctype, name, title) in enumerate(links, start=1):
 			link = self.child(contact, "Contact", "links", idx)
 			self.tables.add(

@@ -350,7 +350,7 @@ def most_common_filters() -> dict:
 
 
 def sample_organisations(count: int, rng: random.Random) -> list[dict]:
-	"""Random filled Clients with their Customer twin (same name and tax ID) and a contact's last name."""
+	"""Random filled Clients with their Customer twin (same name) and a contact's last name."""
 	total = frappe.db.count("Client", {"owner": FILL_OWNER})
 	samples = []
 	for offset in rng.sample(range(total), min(count, total)):
@@ -361,7 +361,7 @@ def sample_organisations(count: int, rng: random.Random) -> list[dict]:
 			as_dict=True,
 		)[0]
 		customer = client.customer or frappe.db.get_value(
-			"Customer", {"customer_name": client.client_name, "tax_id": client.tax_id}, "name"
+			"Customer", {"customer_name": client.client_name}, "name"
 		)
 		last_name = frappe.db.sql(
 			"""select c.last_name from `tabClient Contact` cc join `tabContact` c on c.name = cc.contact

@@ -113,7 +113,7 @@ def background_lines(background: dict) -> list[str]:
 	for label, phases in background.get("phases", {}).items():
 		growth = (phases.get(1) or {}).get("growth") or {}
 		if growth.get("growth") is not None:
-			flat = "flat" if growth["per_record_kb"] < 10 else "**grows**"
+			flat = "flat" if growth["growth"] < max(5, 0.05 * growth["first_10"]) else "**grows**"
 			lines.append(
 				f"- memory, {label} (1 worker, first job): work horse {growth['first_10']:.0f} MB over its first 10 % of "
 				f"records, {growth['last_10']:.0f} MB over its last 10 %: {growth['growth']:+.1f} MB "

@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -131,7 +132,7 @@ class MemorySampler(threading.Thread):
 		late = [horse for *_, horse, done in self.samples if horse and first_job * 0.9 <= done <= first_job]
 		if not early or not late:
 			return {"first_10": None, "last_10": None, "growth": None}
-		first, last = max(early) / 2**20, max(late) / 2**20
+		first, last = statistics.median(early) / 2**20, statistics.median(late) / 2**20
 		return {
 			"first_10": first,
 			"last_10": last,
@@ -254,7 +255,11 @@ def summaries(jobs: list[Job]) -> list[dict]:
 			out.append({"status": job.get_status(), "error": (job.exc_info or "")[-500:]})
 			continue
 		result = job.return_value() or {}
-		out.append({"status": "finished", "counts": result.get("counts") or result_counts(result)})
+		row = {"status": "finished", "counts": result.get("counts") or result_counts(result)}
+		failed = result.get("failed") or []
+		if failed:  # why (the first few): a Lead's "reason", an intake record's "error"
+			row["failures"] = [item.get("reason") or item.get("error") for item in failed[:3]]
+		out.append(row)
 	return out
 
 
