@@ -10,6 +10,8 @@
   not the right to edit it. The Contacts stay: they are people.
 """
 
+from contextlib import contextmanager, nullcontext
+
 import frappe
 from frappe import _
 
@@ -134,9 +136,14 @@ def unlink_client(client) -> None:
 
 
 def linked_contacts(link_doctype: str, link_name: str) -> list[str]:
+	return linked_to("Contact", link_doctype, link_name)
+
+
+def linked_to(parenttype: str, link_doctype: str, link_name: str) -> list[str]:
+	"""The Contacts (or Addresses) linked to a document."""
 	return frappe.get_all(
 		"Dynamic Link",
-		filters={"parenttype": "Contact", "link_doctype": link_doctype, "link_name": link_name},
+		filters={"parenttype": parenttype, "link_doctype": link_doctype, "link_name": link_name},
 		pluck="parent",
 	)
 
@@ -176,17 +183,15 @@ def delete_links(parenttype: str, parents, link_doctype: str, link_name: str) ->
 		)
 
 
-def add_link(doc, link_doctype: str, link_name: str) -> None:
-	"""Link a Contact or an Address (their `links` table) to a document, once, saving it (ERPNext's links)."""
-	if not doc.has_link(link_doctype, link_name):
-		doc.append("links", {"link_doctype": link_doctype, "link_name": link_name})
-		doc.save()
-
-
-def link_contacts_to(contacts: list[str], link_doctype: str, link_name: str) -> None:
-	"""Add a link to `link_doctype`/`link_name` on each Contact that lacks one (saving the Contact)."""
-	for contact_name in contacts:
-		add_link(frappe.get_doc("Contact", contact_name), link_doctype, link_name)
+def link_to(
+	parenttype: str, parents: list[str], link_doctype: str, link_name: str, link_title: str | None
+) -> None:
+	"""A link to `link_doctype`/`link_name` on each Contact (or Address) that lacks one, as a row of its own,
+	without saving the Contacts (the conversion's bookkeeping, like the links to the Client)."""
+	linked = set(linked_to(parenttype, link_doctype, link_name))
+	for parent in dict.fromkeys(parents):
+		if parent not in linked:
+			insert_link(parenttype, parent, link_doctype, link_name, link_title)
 
 
 # New Contacts
@@ -218,18 +223,36 @@ def create_contact(
 	return insert_contact(contact, phones).name
 
 
-def insert_contact(contact, phones: list[dict]):
+def insert_contact(contact, phones: list[dict], bulk: bool = False):
 	"""Insert a new Contact, then add its phone numbers.
 
 	ERPNext's Contact.after_insert (linking Call Logs) commits the transaction when a new Contact has phone
-	numbers; adding them in a second save keeps the caller's transaction (and savepoints) whole.
+	numbers; adding them in a second save keeps the caller's transaction (and savepoints) whole. That save does
+	not ask gravatar.com for a picture again (the insert did); `bulk` (cards and lists brought in by the
+	hundred) asks it for none, as Frappe's Data Import does.
 	"""
-	contact.insert()
+	with without_gravatar_lookup() if bulk else nullcontext():
+		contact.insert()
 	for phone in phones:
 		contact.append("phone_nos", phone)
 	if phones:
-		contact.save()
+		with without_gravatar_lookup():
+			contact.save()
 	return contact
+
+
+@contextmanager
+def without_gravatar_lookup():
+	"""Frappe's import mode around a Contact's save: `frappe.utils.has_gravatar` looks for a picture at
+	gravatar.com on every save of a Contact with an e-mail and no image — an HTTP request, and a DNS timeout on
+	a server without internet — except during imports. Only for the Contact's own save, whose defaults are
+	already set (`frappe.new_doc`)."""
+	previous = frappe.flags.in_import
+	frappe.flags.in_import = True
+	try:
+		yield
+	finally:
+		frappe.flags.in_import = previous
 
 
 def find_contact_by_email(email: str | None) -> str | None:

@@ -235,7 +235,9 @@ def erpnext_master_for(
 
 
 def link_contacts(client, customer) -> None:
-	contacts.link_contacts_to([row.contact for row in client.contacts], "Customer", customer.name)
+	contacts.link_to(
+		"Contact", [row.contact for row in client.contacts], "Customer", customer.name, customer.customer_name
+	)
 	primary = contacts.get_primary_contact(client)
 	if primary and not customer.customer_primary_contact:
 		customer.db_set("customer_primary_contact", primary)
@@ -248,17 +250,14 @@ def link_leads(client, customer) -> None:
 		leads.append(client.lead)
 	for lead in leads:
 		frappe.db.set_value("Lead", lead, "status", "Converted")
-		for doctype, name in get_lead_contacts_and_addresses(lead):
-			contacts.add_link(frappe.get_doc(doctype, name), "Customer", customer.name)
-
-
-def get_lead_contacts_and_addresses(lead: str) -> list[tuple[str, str]]:
-	rows = frappe.get_all(
-		"Dynamic Link",
-		filters={"parenttype": ("in", ["Contact", "Address"]), "link_doctype": "Lead", "link_name": lead},
-		fields=["parenttype", "parent"],
-	)
-	return [(row.parenttype, row.parent) for row in rows]
+		for doctype in ("Contact", "Address"):
+			contacts.link_to(
+				doctype,
+				contacts.linked_to(doctype, "Lead", lead),
+				"Customer",
+				customer.name,
+				customer.customer_name,
+			)
 
 
 def get_users_who_can_convert(client) -> list[dict]:

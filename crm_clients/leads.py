@@ -149,8 +149,9 @@ def find_lead_contact(lead) -> str | None:
 	return by_email
 
 
-def make_lead_contact(lead) -> str | None:
-	"""The Lead's contact person as a Contact linked to the Lead: found, or made from its name, email, phones."""
+def make_lead_contact(lead, bulk: bool = False) -> str | None:
+	"""The Lead's contact person as a Contact linked to the Lead: found, or made from its name, email, phones
+	(`bulk`: as an import makes Contacts, contacts.insert_contact)."""
 	existing = find_lead_contact(lead)
 	if existing:
 		if existing not in contacts.linked_contacts("Lead", lead.name):
@@ -178,7 +179,7 @@ def make_lead_contact(lead) -> str | None:
 		phones.append({"phone": lead.phone, "is_primary_phone": 1})
 	if lead.mobile_no:
 		phones.append({"phone": lead.mobile_no, "is_primary_mobile_no": 1})
-	contacts.insert_contact(contact, phones)
+	contacts.insert_contact(contact, phones, bulk=bulk)
 	return contact.name
 
 
@@ -186,7 +187,7 @@ def add_lead_contact_person(client) -> None:
 	"""Saving a new Client made from a Lead: the Lead's contact person is on it, as a Contact (Client.before_insert)."""
 	if not client.lead or not frappe.db.exists("Lead", client.lead):
 		return
-	contact = make_lead_contact(frappe.get_doc("Lead", client.lead))
+	contact = make_lead_contact(frappe.get_doc("Lead", client.lead), bulk=bool(client.flags.in_bulk))
 	if contact:
 		add_contact_row(client, contact)
 
@@ -431,6 +432,7 @@ def process_lead(name: str) -> tuple[str, dict]:
 
 	doc = frappe.new_doc("Client")
 	fill_client_from_lead(lead, doc)
+	doc.flags.in_bulk = True  # Leads by the hundred: their Contacts are made as an import makes them
 	doc.insert()  # before_insert adds the Lead's contact person, on_update sets Lead.client
 	return "created", {"lead": name, "client": doc.name}
 

@@ -202,5 +202,5 @@ def global_search_result(row) -> dict:
 	"""A Client as a row of Frappe's global search: doctype, name, content ("Label : value ||| …"), rank."""
 	parts = [f"{_('Client Name')} : {row.client_name}"]
 	if row.tax_id:
-		parts.append(f"{_('INN')} : {row.tax_id}")
+		parts.append(f"{_('Tax ID')} : {row.tax_id}")
 	return {"doctype": "Client", "name": row.name, "content": " ||| ".join(parts), "rank": 1}

@@ -124,3 +124,15 @@ def make_field_mandatory(doctype: str, fieldname: str) -> None:
 
 	make_property_setter(doctype, fieldname, "reqd", 1, "Check", validate_fields_for_doctype=False)
 	frappe.clear_cache(doctype=doctype)
+
+
+def make_client_from_lead_with_contact():
+	"""A Client made from a Lead: the Lead's person is a Contact linked to the Lead and on the Client."""
+	from crm_clients.leads import make_client as map_lead_to_client
+
+	lead = make_lead(
+		company_name="Lead Co " + random_string(6),
+		first_name="Anna",
+		email_id=f"{random_string(8)}@example.com",
+	)
+	return map_lead_to_client(lead.name).insert()

@@ -116,12 +116,11 @@ def test_others_cannot_send_for_conversion(site, user):
 	"doctype, fieldname",
 	[
 		("Customer", "website"),  # fails while the Customer is made
-		("Contact", "designation"),  # fails after it is made, while its Contacts are linked
+		("Contact", "designation"),  # fails after it is made, while ERPNext links the Lead's Contact to it
 	],
 )
 def test_failing_conversion_on_the_route_leaves_no_trace(site, doctype, fieldname):
-	anna = fixtures.make_contact("Anna")
-	client = fixtures.make_client(contacts=[anna.name])
+	client = fixtures.make_client_from_lead_with_contact()
 	act(site, fixtures.SALES_USER, client, SEND)
 	fixtures.make_field_mandatory(doctype, fieldname)
 	customers = site.db.count("Customer")

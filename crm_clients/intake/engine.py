@@ -392,7 +392,7 @@ def create_contact(person: Person, emails: list[str], numbers: list, company_nam
 	)
 	for index, email in enumerate(emails):
 		contact.append("email_ids", {"email_id": email, "is_primary": 1 if index == 0 else 0})
-	contacts.insert_contact(contact, phone_rows(person, numbers))
+	contacts.insert_contact(contact, phone_rows(person, numbers), bulk=True)
 	return contact.name
 
 
