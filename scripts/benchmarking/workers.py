@@ -86,6 +86,15 @@ class Workers:
 				process.wait()
 		return False
 
+	def others(self) -> list[str]:
+		"""Workers on the long queue that are not ours (they may have taken some of the jobs)."""
+		hostname = os.uname().nodename
+		return [
+			worker.name
+			for worker in Worker.all(queue=get_queue("long"))
+			if not (worker.pid in self.pids and getattr(worker, "hostname", hostname) == hostname)
+		]
+
 	@property
 	def pids(self) -> list[int]:
 		return [process.pid for process in self.processes]
@@ -274,6 +283,7 @@ def run_phase(label, workers, log_path, make_jobs, progress, records, say) -> di
 		sampler.start()
 		jobs = make_jobs()
 		seconds = wait(jobs, progress, sampler)
+		intruders = pool.others()
 		sampler.progress = progress()
 		time.sleep(0.3)
 		sampler.stop()
@@ -291,6 +301,7 @@ def run_phase(label, workers, log_path, make_jobs, progress, records, say) -> di
 		"seconds": seconds,
 		"rate": rate,
 		"jobs": results,
+		"intruders": intruders,
 		"peak_mb": list(sampler.peak_mb().values()),
 		"growth": sampler.growth_mb(records // len(jobs)) if workers == 1 else None,
 	}
