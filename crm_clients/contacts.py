@@ -236,8 +236,12 @@ def insert_contact(contact, phones: list[dict], bulk: bool = False):
 	for phone in phones:
 		contact.append("phone_nos", phone)
 	if phones:
+		# part of creating the Contact, whose right `insert` has just checked (a user may create Contacts
+		# without the right to edit them)
+		checked, contact.flags.ignore_permissions = contact.flags.ignore_permissions, True
 		with without_gravatar_lookup():
 			contact.save()
+		contact.flags.ignore_permissions = checked
 	return contact
 
 

@@ -56,10 +56,12 @@ def make_customer(client) -> str:
 
 
 def check_can_link(client, customer=None) -> None:
-	"""Converting edits the contact persons (their links to the Customer) and, when a Customer with the same tax
-	ID is reused, that Customer — which on ERPNext v16 re-saves its primary Contact. Say before starting if the
-	user may not edit one of them, rather than failing half-way with Frappe's bare "No permission"."""
-	people = [row.contact for row in client.contacts]
+	"""Converting has ERPNext save Contacts: a new Customer made from the Client's Lead links the Lead's Contacts
+	by saving them, and a Customer with the same tax ID, when reused, re-saves its primary Contact on ERPNext
+	v16. Say before starting if the user may not edit one of them, rather than failing half-way with Frappe's
+	bare "No permission". (The app's own links from the contact persons to the Customer are link rows: they
+	need no right on the Contacts.)"""
+	people = []
 	if customer:
 		if not frappe.has_permission("Customer", "write", doc=customer):
 			raise frappe.PermissionError(
@@ -69,6 +71,8 @@ def check_can_link(client, customer=None) -> None:
 			)
 		if customer.customer_primary_contact:
 			people.append(customer.customer_primary_contact)
+	elif client.lead:
+		people += contacts.linked_contacts("Lead", client.lead)
 	refused = [
 		name for name in dict.fromkeys(people) if not frappe.has_permission("Contact", "write", doc=name)
 	]

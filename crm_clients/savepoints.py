@@ -12,6 +12,13 @@ class TransactionLost(frappe.ValidationError):
 	"""The transaction ended inside the block (a deadlock rolled it back, or something committed)."""
 
 
+# What a record can lose to another worker's simultaneous work, and win when done again from a fresh view of
+# the database (after the job runner's rollback): the transaction ended by a deadlock, or a unique value chosen
+# from this transaction's snapshot taken meanwhile (two Contacts of the same person's name, two Clients with
+# the same ИНН) — done again, it finds what the other worker committed.
+LOST_RACES = (TransactionLost, frappe.DuplicateEntryError)
+
+
 @contextmanager
 def all_or_nothing(savepoint: str):
 	"""Undo every write of the block when it fails, and re-raise the error.

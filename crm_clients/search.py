@@ -164,13 +164,17 @@ def split_words(txt: str) -> tuple[list[str], list[str]]:
 
 
 def fulltext_settings() -> tuple[int, frozenset]:
-	"""MariaDB's shortest indexed word and its stopwords, read once per request."""
-	cached = getattr(frappe.local, "crm_clients_fulltext", None)
-	if cached is None:
+	"""The database server's shortest indexed word and its stopwords (server settings: read once per process
+	and server)."""
+	server = (frappe.conf.db_host, frappe.conf.db_port)
+	if server not in _fulltext_settings:
 		minimum = frappe.db.sql("select @@innodb_ft_min_token_size")[0][0]
 		stopwords = frappe.db.sql_list("select value from information_schema.INNODB_FT_DEFAULT_STOPWORD")
-		cached = frappe.local.crm_clients_fulltext = (int(minimum), frozenset(stopwords))
-	return cached
+		_fulltext_settings[server] = (int(minimum), frozenset(stopwords))
+	return _fulltext_settings[server]
+
+
+_fulltext_settings: dict[tuple, tuple[int, frozenset]] = {}
 
 
 def escape_like(text: str) -> str:

@@ -130,5 +130,6 @@ def test_the_registry_has_its_indexes(site):
 		"region_status_modified",
 	} <= indexes("tabClient")
 	assert "full_name_fulltext" in indexes("tabClient Contact")
-	assert "crm_clients_lead_name" in indexes("tabCustomer")
+	assert {"crm_clients_lead_name", "crm_clients_tax_id"} <= indexes("tabCustomer")
+	assert "contact_index" in indexes("tabClient Contact")
 	assert "crm_clients_email_id" in indexes("tabContact Email")

@@ -21,7 +21,7 @@ from crm_clients import contacts, tax_ids
 from crm_clients.data_quality import RUSSIA, find_client_by_tax_key, normalize_name, tax_key
 from crm_clients.intake import phones
 from crm_clients.intake.records import FAX, HOME, MOBILE, Person, PostalAddress, Record
-from crm_clients.savepoints import TransactionLost, all_or_nothing
+from crm_clients.savepoints import LOST_RACES, TransactionLost, all_or_nothing
 
 CREATED = "created"
 MATCHED = "matched"
@@ -133,8 +133,7 @@ def import_records(
 	for index, record in enumerate(records):
 		messages = len(frappe.local.message_log)
 		try:
-			with all_or_nothing("crm_clients_intake"):
-				outcome = import_record(record, options, summary)
+			outcome = import_record_once(record, options, summary, retry=bool(after_each))
 		except TransactionLost as error:
 			if not after_each:
 				raise
@@ -152,6 +151,21 @@ def import_records(
 		if on_progress:
 			on_progress(index + 1, len(records))
 	return summary.as_dict()
+
+
+def import_record_once(record: Record, options: Options, summary: Summary, retry: bool) -> Outcome:
+	"""One record, all or nothing. With a commit per record (`retry`), a record that lost a race with another
+	worker (savepoints.LOST_RACES) is imported once more, after a rollback: it then matches what the other
+	worker made, or names its Contact after it."""
+	try:
+		with all_or_nothing("crm_clients_intake"):
+			return import_record(record, options, summary)
+	except LOST_RACES:
+		if not retry:
+			raise
+		frappe.db.rollback()
+		with all_or_nothing("crm_clients_intake"):
+			return import_record(record, options, summary)
 
 
 def error_message(error: Exception) -> str:

@@ -9,6 +9,8 @@ the ones on ERPNext's tables are dropped again on uninstall, ours go with the ta
 - `Customer.lead_name`: ERPNext's Lead looks for its Customer by it on every load and save (the app saves a
   Lead when a Client is made from it), a scan of all Customers without this index; it speeds ERPNext's own
   Lead screens as well;
+- `Customer.tax_id`: a Client being converted reuses the Customer with its tax ID (crm_clients/conversion.py),
+  looked up on every conversion;
 - `Contact Email.email_id`: a person brought in from a card or a list is matched to a Contact by e-mail
   (crm_clients/contacts.py `find_contact_by_email`), as Frappe's own incoming mail does.
 """
@@ -22,6 +24,7 @@ INDEXES = (
 	("tabClient", "normalized_name_fulltext", "fulltext", "normalized_name"),
 	("tabClient Contact", "full_name_fulltext", "fulltext", "full_name"),
 	("tabCustomer", "crm_clients_lead_name", "", "lead_name"),
+	("tabCustomer", "crm_clients_tax_id", "", "tax_id"),
 	("tabContact Email", "crm_clients_email_id", "", "email_id"),
 )
 # indexes on other apps' tables, dropped on uninstall
