@@ -15,6 +15,8 @@ from contextlib import contextmanager, nullcontext
 import frappe
 from frappe import _
 
+from crm_clients import naming
+
 CONTACT_DETAIL_FIELDS = ("full_name", "phone", "mobile_no", "email_id")
 ROW_FIELDS = ("full_name", "phone", "email")
 
@@ -226,13 +228,14 @@ def create_contact(
 def insert_contact(contact, phones: list[dict], bulk: bool = False):
 	"""Insert a new Contact, then add its phone numbers.
 
+	Named as Frappe names it (crm_clients/naming.py: without scanning every Contact for a common name).
 	ERPNext's Contact.after_insert (linking Call Logs) commits the transaction when a new Contact has phone
 	numbers; adding them in a second save keeps the caller's transaction (and savepoints) whole. That save does
 	not ask gravatar.com for a picture again (the insert did); `bulk` (cards and lists brought in by the
 	hundred) asks it for none, as Frappe's Data Import does.
 	"""
 	with without_gravatar_lookup() if bulk else nullcontext():
-		contact.insert()
+		contact.insert(set_name=naming.contact_name(contact))
 	for phone in phones:
 		contact.append("phone_nos", phone)
 	if phones:

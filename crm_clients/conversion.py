@@ -7,10 +7,9 @@ savepoint, then records the result on the Client.
 
 import frappe
 from frappe import _
-from frappe.model.naming import append_number_if_name_exists
 from frappe.utils import get_link_to_form
 
-from crm_clients import contacts, history
+from crm_clients import contacts, history, naming
 
 CONVERSION_SAVEPOINT = "crm_clients_conversion"
 # room for ERPNext's " - 12" suffix in a 140-character name
@@ -166,7 +165,7 @@ def customer_docname(client) -> str | None:
 		name = f"«{name}»"
 	if frappe.db.exists("Customer Group", name):
 		name = f"{name} ({client.name})"
-	return append_number_if_name_exists("Customer", name, separator=" - ")
+	return naming.append_number_if_name_exists("Customer", name, separator=" - ")
 
 
 def get_customer_group() -> str:

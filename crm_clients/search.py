@@ -21,10 +21,12 @@ from frappe import _
 from frappe.desk.reportview import get_filters_cond, get_match_cond
 
 from crm_clients.data_quality import normalize_name
+from crm_clients.naming import escape_like
 
 # a fragment of digits (spaces allowed) is an ИНН's start
 _DIGITS = re.compile(r"^[\d\s]+$")
 _WORD = re.compile(r"\w+")
+_ONE_WORD_WITH_DIGITS = re.compile(r"^(?=\S*\d)\S+$")
 # the Client's ID: its naming series' prefix
 _ID = re.compile(r"^CL-", re.IGNORECASE)
 # found by ID, ИНН, name or contact person: more candidates than a page, then ordered
@@ -93,6 +95,9 @@ def find_client_names(txt: str, scope: str) -> list[str]:
 		return by_prefix("tax_id", txt.replace(" ", ""), scope)
 	if _ID.match(txt):
 		return by_prefix("name", txt, scope)
+	# a foreign tax ID ("GB123456789", "US22-1234567") is one word with digits: its start, else a name's word
+	if _ONE_WORD_WITH_DIGITS.match(txt):
+		return by_prefix("tax_id", txt, scope) or by_words(txt, scope)
 	return by_words(txt, scope)
 
 
@@ -175,10 +180,6 @@ def fulltext_settings() -> tuple[int, frozenset]:
 
 
 _fulltext_settings: dict[tuple, tuple[int, frozenset]] = {}
-
-
-def escape_like(text: str) -> str:
-	return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def clients_by_name(names: list[str], txt: str, start, page_len, as_dict=False):

@@ -133,3 +133,12 @@ def test_the_registry_has_its_indexes(site):
 	assert {"crm_clients_lead_name", "crm_clients_tax_id"} <= indexes("tabCustomer")
 	assert "contact_index" in indexes("tabClient Contact")
 	assert "crm_clients_email_id" in indexes("tabContact Email")
+
+
+def test_a_foreign_tax_id_is_found_from_its_start(committed):
+	tag = random_string(6).upper()
+	client = committed.add(
+		fixtures.make_client(client_name=f"Foreign {tag}", country="United Kingdom", tax_id=f"GB{tag}99")
+	)
+	frappe.db.commit()
+	assert found(f"GB{tag}") == [client.name]

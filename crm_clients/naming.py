@@ -1,0 +1,38 @@
+"""Free names for the documents the app names after people and companies, found through the primary key.
+
+Frappe's `append_number_if_name_exists` — how a Contact named after a person ("Иван Петров-3") and ERPNext's
+Customer named after the Client ("Ромашка - 2") get a name already taken — looks for the highest number with a
+REGEXP over every name of the table: a scan that grows with the registry (100–400 ms at 100,000 Contacts or
+Customers, for each common name). The same rule here, the highest number + 1, reads only the names that start
+with "Name<separator>": a range of the primary key.
+"""
+
+import frappe
+from frappe.contacts.doctype.contact.contact import get_full_name
+
+
+def append_number_if_name_exists(doctype: str, value: str, separator: str = "-") -> str:
+	if not frappe.db.exists(doctype, value):
+		return value
+	prefix = f"{value}{separator}"
+	taken = frappe.db.sql_list(
+		f"select name from `tab{doctype}` where name like %s",
+		(escape_like(prefix) + "%",),
+	)
+	numbers = [int(name[len(prefix) :]) for name in taken if name[len(prefix) :].isdigit()]
+	return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+def contact_name(contact) -> str:
+	"""The name Frappe's Contact.autoname gives a new Contact — its full name, then its first link's document —
+	made unique as above."""
+	name = get_full_name(contact.first_name, contact.middle_name, contact.last_name, contact.company_name)
+	for link in contact.links:
+		name = f"{name}-{link.link_name.strip()}"
+		break
+	return append_number_if_name_exists("Contact", name)
+
+
+def escape_like(text: str) -> str:
+	"""A text to match as it is in a LIKE pattern."""
+	return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
