@@ -42,11 +42,15 @@ def has_live_customer(client, for_update: bool = False) -> bool:
 def make_customer(client) -> str:
 	"""Create (or reuse, by tax ID) the Customer for `client` and link its people and Leads; return its name."""
 	customer = find_customer_by_tax_id(client)
-	check_can_link(client, customer)
 	if customer:
+		check_can_link(customer)
 		link_existing_customer(customer, client)
 	else:
-		customer = create_customer(client)
+		try:
+			customer = create_customer(client)
+		except frappe.PermissionError:
+			check_can_edit_lead_contacts(client)
+			raise
 	link_contacts(client, customer)
 	link_leads(client, customer)
 	# notes, comments, e-mails, open events and tasks go with it, as ERPNext carries a Lead's
@@ -54,24 +58,30 @@ def make_customer(client) -> str:
 	return customer.name
 
 
-def check_can_link(client, customer=None) -> None:
-	"""Converting has ERPNext save Contacts: a new Customer made from the Client's Lead links the Lead's Contacts
-	by saving them, and a Customer with the same tax ID, when reused, re-saves its primary Contact on ERPNext
-	v16. Say before starting if the user may not edit one of them, rather than failing half-way with Frappe's
-	bare "No permission". (The app's own links from the contact persons to the Customer are link rows: they
-	need no right on the Contacts.)"""
-	people = []
-	if customer:
-		if not frappe.has_permission("Customer", "write", doc=customer):
-			raise frappe.PermissionError(
-				_(
-					"Customer {0} has the same tax ID and would be linked to this Client, which takes the right to edit it: you may not. Ask a colleague who may, or send the Client for conversion."
-				).format(frappe.bold(customer.name))
-			)
-		if customer.customer_primary_contact:
-			people.append(customer.customer_primary_contact)
-	elif client.lead:
-		people += contacts.linked_contacts("Lead", client.lead)
+def check_can_link(customer) -> None:
+	"""Linking the Client to a Customer with the same tax ID edits that Customer, which on ERPNext v16 re-saves
+	its primary Contact. Say before starting if the user may not edit one of them, rather than failing half-way
+	with Frappe's bare "No permission". (The app's own links from the contact persons to the Customer are link
+	rows: they need no right on the Contacts.)"""
+	if not frappe.has_permission("Customer", "write", doc=customer):
+		raise frappe.PermissionError(
+			_(
+				"Customer {0} has the same tax ID and would be linked to this Client, which takes the right to edit it: you may not. Ask a colleague who may, or send the Client for conversion."
+			).format(frappe.bold(customer.name))
+		)
+	if customer.customer_primary_contact:
+		check_can_edit_contacts([customer.customer_primary_contact])
+
+
+def check_can_edit_lead_contacts(client) -> None:
+	"""A new Customer made from the Client's Lead was refused: ERPNext links the Lead's Contacts to it by saving
+	them. Say which the user may not edit (checked only then: each check costs Frappe a query of every
+	permission rule of the user's roles)."""
+	if client.lead:
+		check_can_edit_contacts(contacts.linked_contacts("Lead", client.lead))
+
+
+def check_can_edit_contacts(people: list[str]) -> None:
 	refused = [
 		name for name in dict.fromkeys(people) if not frappe.has_permission("Contact", "write", doc=name)
 	]

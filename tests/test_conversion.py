@@ -303,3 +303,29 @@ def test_failure_after_the_customer_is_made_undoes_the_customer_too(site):
 
 	assert site.db.count("Customer") == customers
 	assert site.db.get_value("Client", client.name, ["customer", "status"]) == (None, "Open")
+
+
+def test_without_write_on_the_leads_contact_the_user_is_told_which(site):
+	"""ERPNext links the Lead's Contacts to a Customer made from the Lead by saving them: a user who may not
+	edit one is told so, and nothing is made."""
+	client = fixtures.make_client_from_lead_with_contact()
+	lead_contact = client.contacts[0].contact
+	other = fixtures.make_contact("Visible to the sales user")
+	site.get_doc(
+		{
+			"doctype": "User Permission",
+			"user": fixtures.SALES_USER,
+			"allow": "Contact",
+			"for_value": other.name,
+			"apply_to_all_doctypes": 0,
+			"applicable_for": "Contact",
+		}
+	).insert()
+	customers = site.db.count("Customer")
+	site.set_user(fixtures.SALES_USER)
+	with pytest.raises(site.PermissionError, match="Ask a colleague who may") as refused:
+		convert_to_customer(client.name)
+	assert lead_contact in str(refused.value)
+	site.set_user("Administrator")
+	assert site.db.count("Customer") == customers
+	assert site.db.get_value("Client", client.name, ["customer", "status"]) == (None, "Open")
