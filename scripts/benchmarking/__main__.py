@@ -3,10 +3,10 @@
 import argparse
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import frappe
-from frappe.utils import now_datetime
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,7 +46,7 @@ def main(argv=None):
 		"warmup": args.warmup,
 		"site": args.site,
 		"user": fill.USER,
-		"date": now_datetime().strftime("%Y-%m-%d %H:%M"),
+		"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
 		"rows": [],
 		"explains": [],
 		"fill": {},
