@@ -43,18 +43,23 @@ def client_query(doctype, txt, searchfield, start, page_len, filters, as_dict=Fa
 
 @frappe.whitelist()
 def global_search(text, start=0, limit=20, doctype=""):
-	"""The search bar's «Find … in Client» and the Client section of its results
-	(`frappe.utils.global_search.search`, overridden in hooks): the same index-friendly search as the link
-	field's, shaped as Frappe's global search results. Every other search goes to Frappe unchanged."""
+	"""The search bar (`frappe.utils.global_search.search`, overridden in hooks). Its Clients come from the same
+	index-friendly search as the link field's — a word from its start, an ИНН — shaped as Frappe's global
+	search results: for «Find … in Client», and first among the results of a search across all doctypes
+	(Frappe's own finds whole words only). Every other doctype's results are Frappe's, unchanged."""
 	from frappe.utils import global_search as frappe_global_search
 
-	if doctype != "Client":
+	if doctype and doctype != "Client":
 		return frappe_global_search.search(text, start=start, limit=limit, doctype=doctype)
 	txt = (text or "").strip()
-	if not txt or not can_search_globally():
-		return []
-	rows = search_clients(txt, start, limit, scope_condition(None), as_dict=True)
-	return [global_search_result(row) for row in rows]
+	clients = []
+	if txt and can_search_globally():
+		rows = search_clients(txt, start, limit, scope_condition(None), as_dict=True)
+		clients = [global_search_result(row) for row in rows]
+	if doctype == "Client":
+		return clients
+	others = frappe_global_search.search(text, start=start, limit=limit, doctype=doctype)
+	return clients + [row for row in others if row.get("doctype") != "Client"]
 
 
 def search_clients(txt: str, start, page_len, scope: str, as_dict=False):
