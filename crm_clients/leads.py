@@ -19,7 +19,7 @@ from frappe.utils import escape_html, get_link_to_form, strip_html
 
 from crm_clients import contacts, conversion, route, status
 from crm_clients.data_quality import normalize_name
-from crm_clients.savepoints import LOST_RACES, TransactionLost, all_or_nothing
+from crm_clients.savepoints import TransactionLost, all_or_nothing_once_more
 from crm_clients.tax_ids import COMPANY, INDIVIDUAL
 
 # More Leads than this are processed by a background job
@@ -398,18 +398,9 @@ def finish_summary(summary: dict) -> dict:
 
 
 def process_lead_once(name: str, retry: bool) -> tuple[str, dict]:
-	"""One Lead, all or nothing. With a commit per Lead (`retry`), a Lead that lost a race with another worker
-	(savepoints.LOST_RACES: a deadlock between two workers making the same company's Client, a Contact name
-	taken meanwhile) is processed once more, after a rollback: it then finds what the other worker made."""
-	try:
-		with all_or_nothing("crm_clients_lead"):
-			return process_lead(name)
-	except LOST_RACES:
-		if not retry:
-			raise
-		frappe.db.rollback()
-		with all_or_nothing("crm_clients_lead"):
-			return process_lead(name)
+	"""One Lead, all or nothing; with a commit per Lead (`retry`), once more if it lost a race with another
+	worker (a deadlock between two workers making the same company's Client, a Contact name taken meanwhile)."""
+	return all_or_nothing_once_more("crm_clients_lead", lambda: process_lead(name), retry)
 
 
 def process_lead(name: str) -> tuple[str, dict]:

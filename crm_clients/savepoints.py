@@ -19,6 +19,20 @@ class TransactionLost(frappe.ValidationError):
 LOST_RACES = (TransactionLost, frappe.DuplicateEntryError)
 
 
+def all_or_nothing_once_more(savepoint: str, work, retry: bool):
+	"""`work()` all or nothing. With a commit per record (`retry`: the job runner's), work that lost a race
+	(LOST_RACES) is done once more, after a rollback: it then finds what the other worker committed."""
+	try:
+		with all_or_nothing(savepoint):
+			return work()
+	except LOST_RACES:
+		if not retry:
+			raise
+		frappe.db.rollback()
+		with all_or_nothing(savepoint):
+			return work()
+
+
 @contextmanager
 def all_or_nothing(savepoint: str):
 	"""Undo every write of the block when it fails, and re-raise the error.

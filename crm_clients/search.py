@@ -27,8 +27,6 @@ from crm_clients.naming import escape_like
 _DIGITS = re.compile(r"^[\d\s]+$")
 _WORD = re.compile(r"\w+")
 _ONE_WORD_WITH_DIGITS = re.compile(r"^(?=\S*\d)\S+$")
-# the Client's ID: its naming series' prefix
-_ID = re.compile(r"^CL-", re.IGNORECASE)
 # found by ID, ИНН, name or contact person: more candidates than a page, then ordered
 _CANDIDATES = 200
 
@@ -98,12 +96,19 @@ def find_client_names(txt: str, scope: str) -> list[str]:
 	word, or nothing is found)."""
 	if _DIGITS.match(txt):
 		return by_prefix("tax_id", txt.replace(" ", ""), scope)
-	if _ID.match(txt):
+	if looks_like_an_id(txt):
 		return by_prefix("name", txt, scope)
 	# a foreign tax ID ("GB123456789", "US22-1234567") is one word with digits: its start, else a name's word
 	if _ONE_WORD_WITH_DIGITS.match(txt):
 		return by_prefix("tax_id", txt, scope) or by_words(txt, scope)
 	return by_words(txt, scope)
+
+
+def looks_like_an_id(txt: str) -> bool:
+	"""The text starts as a Client's ID does: with a prefix of the Client's naming series ("CL-…")."""
+	series = frappe.get_meta("Client").get_field("naming_series").options or ""
+	prefixes = [option.split(".")[0] for option in series.split("\n") if option.strip()]
+	return any(txt.upper().startswith(prefix.upper()) for prefix in prefixes if prefix)
 
 
 def by_prefix(field: str, prefix: str, scope: str) -> list[str]:

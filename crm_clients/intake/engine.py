@@ -21,7 +21,7 @@ from crm_clients import contacts, tax_ids
 from crm_clients.data_quality import RUSSIA, find_client_by_tax_key, normalize_name, tax_key
 from crm_clients.intake import phones
 from crm_clients.intake.records import FAX, HOME, MOBILE, Person, PostalAddress, Record
-from crm_clients.savepoints import LOST_RACES, TransactionLost, all_or_nothing
+from crm_clients.savepoints import TransactionLost, all_or_nothing_once_more
 
 CREATED = "created"
 MATCHED = "matched"
@@ -154,18 +154,11 @@ def import_records(
 
 
 def import_record_once(record: Record, options: Options, summary: Summary, retry: bool) -> Outcome:
-	"""One record, all or nothing. With a commit per record (`retry`), a record that lost a race with another
-	worker (savepoints.LOST_RACES) is imported once more, after a rollback: it then matches what the other
-	worker made, or names its Contact after it."""
-	try:
-		with all_or_nothing("crm_clients_intake"):
-			return import_record(record, options, summary)
-	except LOST_RACES:
-		if not retry:
-			raise
-		frappe.db.rollback()
-		with all_or_nothing("crm_clients_intake"):
-			return import_record(record, options, summary)
+	"""One record, all or nothing; with a commit per record (`retry`), once more if it lost a race with another
+	worker: it then matches what the other worker made, or names its Contact after it."""
+	return all_or_nothing_once_more(
+		"crm_clients_intake", lambda: import_record(record, options, summary), retry
+	)
 
 
 def error_message(error: Exception) -> str:

@@ -39,12 +39,6 @@ def format_for_contact(text: str | None, region: str = DEFAULT_REGION) -> str | 
 	return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def national_digits(e164: str) -> str:
-	"""The national significant number of an E.164 number: what a stored phone's digits end with."""
-	number = phonenumbers.parse(e164, None)
-	return phonenumbers.national_significant_number(number)
-
-
 def set_phone_keys(contact, method=None) -> None:
 	"""Contact.validate (hooks): each number's E.164 form in its row's `phone_key`, the indexed key
 	`find_contact` looks numbers up by, kept whoever saves the Contact (desk, import, API)."""

@@ -6,8 +6,8 @@ the ones on ERPNext's tables are dropped again on uninstall, ours go with the ta
 - the Client list filtered by industry / business region and status, newest first: no scan, no sort;
 - the Client search (crm_clients/search.py): full-text indexes for a word of a Client's (normalised) name and
   of a contact person's name, each from its start;
-- `Customer.lead_name`: ERPNext's Lead looks for its Customer by it on every load and save (the app saves a
-  Lead when a Client is made from it), a scan of all Customers without this index; it speeds ERPNext's own
+- `Customer.lead_name`: ERPNext's Lead looks for its Customer by it each time a Lead is opened, a scan of all
+  Customers without this index — the registry's Leads are opened from their Clients; it speeds ERPNext's own
   Lead screens as well;
 - `Customer.tax_id`: a Client being converted reuses the Customer with its tax ID (crm_clients/conversion.py),
   looked up on every conversion;

@@ -24,6 +24,7 @@ from frappe.utils import now_datetime
 
 from crm_clients import route, status
 from crm_clients.data_quality import normalize_name, tax_key
+from crm_clients.intake.phones import normalize as normalize_phone
 
 from . import data
 
@@ -190,12 +191,6 @@ class Filler:
 			doctype: frappe.get_meta(doctype).get_global_search_fields() for doctype in ("Client", "Customer")
 		}
 		self.customer_names = set()
-		# Contact.validate's indexed E.164 key of each number (crm_clients.intake.phones.set_phone_keys)
-		self.phone_key = None
-		if frappe.get_meta("Contact Phone").has_field("phone_key"):
-			from crm_clients.intake.phones import normalize
-
-			self.phone_key = normalize
 		self.search_rows = []
 		self.contact_names = set()
 
@@ -398,8 +393,8 @@ class Filler:
 		self.tables.add("Contact Email", {**email, "email_id": person["email"], "is_primary": 1})
 		phone = self.child(contact, "Contact", "phone_nos", 1)
 		phone.update(phone=person["phone"], is_primary_mobile_no=1)
-		if self.phone_key:
-			phone["phone_key"] = self.phone_key(person["phone"])
+		# Contact.validate's indexed E.164 key (crm_clients.intake.phones.set_phone_keys)
+		phone["phone_key"] = normalize_phone(person["phone"])
 		self.tables.add("Contact Phone", phone)
 		for idx, (doctype, name, title) in enumerate(links, start=1):
 			link = self.child(contact, "Contact", "links", idx)
