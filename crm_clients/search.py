@@ -197,7 +197,7 @@ def clients_by_name(names: list[str], txt: str, start, page_len, as_dict=False):
 	recently changed."""
 	if not names:
 		return []
-	return frappe.db.sql(
+	rows = frappe.db.sql(
 		"""select name, client_name, tax_id, client_type
 		from `tabClient`
 		where name in %(names)s
@@ -211,6 +211,12 @@ def clients_by_name(names: list[str], txt: str, start, page_len, as_dict=False):
 		},
 		as_dict=as_dict,
 	)
+	# the type in the user's words, as the Client form shows it («Юридическое лицо»), not the stored value
+	if as_dict:
+		for row in rows:
+			row.client_type = _(row.client_type, context="Client")
+		return rows
+	return [(*row[:3], _(row[3], context="Client")) for row in rows]
 
 
 def global_search_result(row) -> dict:
