@@ -28,6 +28,9 @@ doctype_js = {
 }
 doctype_list_js = {"Lead": "public/js/lead_list.js", "Client": "public/js/client_intake.js"}
 
+# The app's words (statuses, interaction kinds, their labels and colours) reach the desk once per session
+boot_session = "crm_clients.vocabulary.boot_session"
+
 # Install, migrate, uninstall
 after_install = "crm_clients.setup.install.after_install"
 after_migrate = "crm_clients.setup.install.after_migrate"
