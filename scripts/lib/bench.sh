@@ -180,9 +180,27 @@ ensure_bench_cli() {
 	type -P bench >/dev/null 2>&1 || die "the bench CLI is not on PATH after 'pip install frappe-bench'"
 }
 
+# Stops, saying what to do, when `source` (a git URL or a local checkout) has no `branch` or cannot be reached
+# (a machine without the network): a bench can be made from local checkouts instead.
+check_source() {
+	local source="$1" branch="$2" name="$3" variable
+	variable="$(echo "$name" | tr '[:lower:]' '[:upper:]')_REPO"
+	if GIT_TERMINAL_PROMPT=0 timeout 120 git ls-remote --exit-code --heads "$source" "$branch" >/dev/null 2>&1; then
+		return 0
+	fi
+	die "the bench $bench_path needs $name, but its branch $branch cannot be read from $source (no network, or no such branch).
+    Point $variable at a local checkout (or a git bundle file) of $name that has the branch $branch, e.g.
+      git clone --branch $branch https://github.com/frappe/$name /path/to/$name   # on a machine with the network
+      FRAPPE_REPO=/path/to/frappe ERPNEXT_REPO=/path/to/erpnext $0
+    or set FRAPPE_BENCH_PATH to an existing bench with Frappe and ERPNext."
+}
+
 # A source as bench takes it: a git URL or a local checkout as is; a bundle file is cloned first.
 resolve_source() {
 	local source="$1" branch="$2" name="$3"
+	if [ ! -f "$source" ]; then
+		check_source "$source" "$branch" "$name"
+	fi
 	if [ -f "$source" ]; then
 		local checkout="$sources_cache/$name" wanted
 		wanted="$(git ls-remote "$source" "refs/heads/$branch" | cut -f1)"
