@@ -18,7 +18,8 @@ add_to_apps_screen = [
 	}
 ]
 
-# Desk-wide script: the search bar's «Клиенты» opens the Client list
+# Desk-wide script: the search bar's «Клиенты» opens the Client list; «Search for …» lists the Clients the app
+# finds (crm_clients.search.search_bar_clients) first, beside Frappe's own global search results
 app_include_js = "/assets/crm_clients/js/desk.js"
 
 # Forms and lists of ERPNext doctypes extended by this app
@@ -69,8 +70,6 @@ permission_query_conditions = {
 # ERPNext's Activities tab lists a document's open tasks and events without asking who may read it
 override_whitelisted_methods = {
 	"erpnext.crm.utils.get_open_activities": "crm_clients.api.get_open_activities",
-	# the search bar's Client results through the registry's indexes; every other search is Frappe's
-	"frappe.utils.global_search.search": "crm_clients.search.global_search",
 }
 
 # the search bar's results include Clients (crm_clients/setup/search_settings.py adds it on install)

@@ -19,6 +19,7 @@ import re
 import frappe
 from frappe import _
 from frappe.desk.reportview import get_filters_cond, get_match_cond
+from frappe.utils import cint
 
 from crm_clients.data_quality import normalize_name
 from crm_clients.naming import escape_like
@@ -40,24 +41,21 @@ def client_query(doctype, txt, searchfield, start, page_len, filters, as_dict=Fa
 
 
 @frappe.whitelist()
-def global_search(text, start=0, limit=20, doctype=""):
-	"""The search bar (`frappe.utils.global_search.search`, overridden in hooks). Its Clients come from the same
-	index-friendly search as the link field's — a word from its start, an ИНН — shaped as Frappe's global
-	search results: for «Find … in Client», and first among the results of a search across all doctypes
-	(Frappe's own finds whole words only). Every other doctype's results are Frappe's, unchanged."""
-	from frappe.utils import global_search as frappe_global_search
-
-	if doctype and doctype != "Client":
-		return frappe_global_search.search(text, start=start, limit=limit, doctype=doctype)
+def search_bar_clients(text, start=0, limit=20):
+	"""The search bar's Clients («Search for …» and its Client results' «More»), found the registry's way — a
+	word from its start, an ИНН, an ID, a contact person — where Frappe's own global search finds whole words
+	only. One page (`start`, `limit`) of the Clients the user may read, best first; nothing when an admin has
+	taken Client out of the Global Search Settings. `frappe.utils.global_search.search` stays Frappe's: the
+	desk (public/js/desk.js) puts these Clients first beside its answer for the other doctypes."""
+	check_read_permission("read")
 	txt = (text or "").strip()
-	clients = []
-	if txt and can_search_globally():
-		rows = search_clients(txt, start, limit, scope_condition(None), as_dict=True)
-		clients = [global_search_result(row) for row in rows]
-	if doctype == "Client":
-		return clients
-	others = frappe_global_search.search(text, start=start, limit=limit, doctype=doctype)
-	return clients + [row for row in others if row.get("doctype") != "Client"]
+	if not txt or not in_global_search():
+		return []
+	limit = min(max(cint(limit), 0), _CANDIDATES)
+	return [
+		search_bar_result(row)
+		for row in search_clients(txt, max(cint(start), 0), limit, scope_condition(None), as_dict=True)
+	]
 
 
 def search_clients(txt: str, start, page_len, scope: str, as_dict=False):
@@ -69,18 +67,20 @@ def search_clients(txt: str, start, page_len, scope: str, as_dict=False):
 	return clients_by_name(names, txt, start, page_len, as_dict)
 
 
-def check_read_permission() -> None:
-	if not (frappe.has_permission("Client", "select") or frappe.has_permission("Client", "read")):
+def check_read_permission(*rights: str) -> None:
+	"""Refuse a user who may not search Clients: neither select nor read (the link field), or not read
+	(the search bar, as Frappe's global search asks)."""
+	if not any(frappe.has_permission("Client", right) for right in rights or ("select", "read")):
 		raise frappe.PermissionError(_("You are not permitted to search Clients."))
 
 
-def can_search_globally() -> bool:
-	"""As Frappe's global search: Client is among the searched doctypes and the user may read Clients."""
+def in_global_search() -> bool:
+	"""Client is among the doctypes of the Global Search Settings (the app adds it on install)."""
 	from frappe.desk.doctype.global_search_settings.global_search_settings import (
 		get_doctypes_for_global_search,
 	)
 
-	return "Client" in get_doctypes_for_global_search() and "Client" in frappe.get_user().get_can_read()
+	return "Client" in get_doctypes_for_global_search()
 
 
 def scope_condition(filters) -> str:
@@ -219,9 +219,12 @@ def clients_by_name(names: list[str], txt: str, start, page_len, as_dict=False):
 	return [(*row[:3], _(row[3], context="Client")) for row in rows]
 
 
-def global_search_result(row) -> dict:
-	"""A Client as a row of Frappe's global search: doctype, name, content ("Label : value ||| …"), rank."""
-	parts = [f"{_('Client Name')} : {row.client_name}"]
-	if row.tax_id:
-		parts.append(f"{_('Tax ID')} : {row.tax_id}")
-	return {"doctype": "Client", "name": row.name, "content": " ||| ".join(parts), "rank": 1}
+def search_bar_result(row) -> dict:
+	"""A Client as the search bar shows it: its ID, name (the title), ИНН and type in the user's words."""
+	return {
+		"doctype": "Client",
+		"name": row.name,
+		"title": row.client_name,
+		"tax_id": row.tax_id,
+		"client_type": row.client_type,
+	}

@@ -99,24 +99,125 @@ def test_only_clients_the_user_may_read(registry):
 		client_query("Client", f"василёк{tag}", "name", 0, 10, None)
 
 
-def test_the_search_bar_finds_clients_in_the_registry(registry):
-	from crm_clients.search import global_search
+def bar(txt, start=0, limit=20):
+	"""The search bar's Clients (the dialog of «Search for …» asks for them beside Frappe's global search)."""
+	from crm_clients.search import search_bar_clients
+
+	return [row["name"] for row in search_bar_clients(txt, start=start, limit=limit)]
+
+
+def test_the_search_bar_finds_clients_by_a_words_start_and_an_inn(registry):
+	from crm_clients.search import search_bar_clients
 
 	tag, clients = registry
-	results = global_search(f"ромашка{tag}", doctype="Client")
-	assert [row["name"] for row in results] == [clients["romashka"].name]
-	assert f"Ромашка{tag}-Плюс" in results[0]["content"]
-	assert [row["name"] for row in global_search("7707083", doctype="Client")].count(
-		clients["romashka"].name
-	) == 1
-	frappe.set_user(fixtures.NO_CRM_ROLE)
-	assert global_search(f"ромашка{tag}", doctype="Client") == []
+	assert bar(f"ромашка{tag}") == [clients["romashka"].name]
+	# a word's start, which Frappe's global search (whole words) does not find
+	assert bar(f"ромашка{tag[:3]}").count(clients["romashka"].name) == 1
+	assert bar(f"плюс ромашка{tag}") == [clients["romashka"].name]
+	assert bar("7707083").count(clients["romashka"].name) == 1
+	assert bar(f"евлампий{tag}") == [clients["romashka"].name]
+	(row,) = search_bar_clients(f"ромашка{tag}")
+	assert row == {
+		"doctype": "Client",
+		"name": clients["romashka"].name,
+		"title": f"ООО «Ромашка{tag}-Плюс»",
+		"tax_id": "7707083893",
+		"client_type": "Company",
+	}
+	assert bar("") == []
 
 
-def test_the_search_bar_goes_through_the_app_over_http(registry):
-	"""The desk calls frappe.utils.global_search.search: the hook routes Client searches to the registry."""
-	hooks = frappe.get_hooks("override_whitelisted_methods")
-	assert hooks["frappe.utils.global_search.search"] == ["crm_clients.search.global_search"]
+def test_the_search_bar_pages_its_clients_once(registry):
+	"""A fragment from the middle of the three names (the tag) finds all three: pages of at most `limit`."""
+	tag, clients = registry
+	everything = bar(tag)
+	assert sorted(everything) == sorted(client.name for client in clients.values())
+	assert bar(tag, limit=2) == everything[:2]
+	assert bar(tag, start=2, limit=2) == everything[2:]
+	assert bar(tag, start=3, limit=2) == []
+
+
+def test_the_search_bar_shows_a_sales_user_only_the_clients_they_may_read(registry):
+	"""A Sales User restricted to one Client by a User Permission; a Stock User may not read Clients at all."""
+	tag, clients = registry
+	frappe.set_user(fixtures.SALES_USER)
+	assert sorted(bar(tag)) == sorted(client.name for client in clients.values())
+	frappe.set_user("Administrator")
+	restriction = frappe.get_doc(
+		{
+			"doctype": "User Permission",
+			"user": fixtures.SALES_USER,
+			"allow": "Client",
+			"for_value": clients["vasilek"].name,
+			"apply_to_all_doctypes": 1,
+		}
+	).insert()
+	try:
+		frappe.set_user(fixtures.SALES_USER)
+		assert bar(tag) == [clients["vasilek"].name]
+		assert bar(f"ромашка{tag}") == []
+		assert bar("7707083") == []
+		assert bar(f"василёк{tag[:2]}") == [clients["vasilek"].name]
+	finally:
+		frappe.set_user("Administrator")
+		frappe.delete_doc("User Permission", restriction.name)
+
+	frappe.set_user(fixtures.NO_CRM_ROLE)  # a Stock User
+	with pytest.raises(frappe.PermissionError):
+		bar(f"василёк{tag}")
+
+
+def test_the_search_bar_has_no_clients_once_taken_out_of_global_search(registry):
+	"""An admin's Global Search Settings decide, as for Frappe's own search."""
+	tag, clients = registry
+	settings = frappe.get_single("Global Search Settings")
+	settings.allowed_in_global_search = [
+		row for row in settings.allowed_in_global_search if row.document_type != "Client"
+	]
+	settings.save()
+	frappe.cache.delete_value("global_search_doctypes")
+	try:
+		assert bar(f"ромашка{tag}") == []
+	finally:
+		frappe.db.rollback()
+		frappe.cache.delete_value("global_search_doctypes")
+	assert bar(f"ромашка{tag}") == [clients["romashka"].name]
+
+
+def test_frappes_global_search_stays_frappes(registry, committed):
+	"""`frappe.utils.global_search.search`, called by the desk over HTTP, is Frappe's own: no app overrides it,
+	its answer for other doctypes (a Lead) is what Frappe's function gives, and its Clients are Frappe's —
+	whole words only, not the registry's word starts."""
+	from urllib.parse import quote
+
+	from frappe.utils.global_search import search, sync_global_search
+
+	from tests import http
+
+	tag, clients = registry
+	assert "frappe.utils.global_search.search" not in frappe.get_hooks("override_whitelisted_methods")
+	lead = committed.add(fixtures.make_lead(first_name=f"Ромашка{tag}", last_name="Лидов"))
+	token = fixtures.api_credentials(fixtures.SALES_USER)
+	frappe.db.commit()
+	sync_global_search()
+	frappe.db.commit()
+
+	def over_http(text):
+		path = f"/api/method/frappe.utils.global_search.search?text={quote(text)}"
+		status, body = http.call(frappe.local.site, "GET", path, token=token)
+		assert status == 200, body
+		return sorted((row["doctype"], row["name"]) for row in body["message"])
+
+	frappe.set_user(fixtures.SALES_USER)
+	answer = over_http(f"ромашка{tag}")
+	assert ("Lead", lead.name) in answer
+	assert answer == sorted((row.doctype, row.name) for row in search(f"ромашка{tag}"))
+	# a word's start: the registry finds the Client, Frappe's global search does not
+	assert over_http(f"ромашка{tag[:3]}") == []
+	assert clients["romashka"].name in bar(f"ромашка{tag[:3]}")
+
+
+def test_the_link_fields_search_is_the_apps(site):
 	assert frappe.get_hooks("standard_queries")["Client"] == ["crm_clients.search.client_query"]
 
 
@@ -143,16 +244,6 @@ def test_a_foreign_tax_id_is_found_from_its_start(committed):
 	)
 	frappe.db.commit()
 	assert found(f"GB{tag}") == [client.name]
-
-
-def test_the_search_bar_across_all_doctypes_shows_clients_by_a_words_start(registry):
-	"""Frappe's search across doctypes finds whole words only; the Clients come first, found the registry's way."""
-	from crm_clients.search import global_search
-
-	tag, clients = registry
-	results = global_search(f"ромашка{tag[:3]}")
-	assert [row["name"] for row in results if row["doctype"] == "Client"] == [clients["romashka"].name]
-	assert results[0]["doctype"] == "Client"
 
 
 def test_the_result_shows_the_type_in_the_users_words(registry):
