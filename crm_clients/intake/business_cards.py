@@ -1,21 +1,34 @@
 """A photo of a business card → a prefilled Client and contact person, checked by the user, then saved.
 
-`scan` recognises the card and returns an unsaved Client as the form would open it, with the contact
-person and the recognised text; nothing is saved. `save` saves what the user checked through the
-matching engine (an existing Client or Contact is matched, not duplicated) and attaches the photo to
-the Contact.
+Recognition (Tesseract, up to `ocr.time_limit()` seconds) runs where it does not hold a web worker:
+`start_scan` queues `scan_job` on the "long" queue and returns the job's id; the job reads the File (by
+its name: the worker may run on another host), shows its progress to the user, keeps the result for the
+user (`get_scan(job)`) and tells the desk by the `DONE_EVENT` realtime event. `scan` does the same
+recognition in the request, for API clients: bounded by the time limit and by `SCANS_PER_MINUTE` per user.
+Either way the result is an unsaved Client as the form would open it, with the contact person and the
+recognised text; nothing is saved. `save` saves what the user checked through the matching engine (an
+existing Client or Contact is matched, not duplicated) and attaches the photo to the Contact.
 """
-
-import json
 
 import frappe
 from frappe import _
+from frappe.utils import cint
 
 from crm_clients.intake import card_text, engine, importer, ocr, phones
-from crm_clients.intake.records import FAX, MOBILE, WORK, Person, Phone, PostalAddress, Record
+from crm_clients.intake.records import FAX, MOBILE, WORK, Person, Phone, Record
 from crm_clients.tax_ids import COMPANY, INDIVIDUAL
 
 PHOTOS = ("jpg", "jpeg", "png")
+# the heavy queue, as the app's imports: a scan keeps a CPU busy for seconds to a minute, which would hold up
+# the quick jobs Frappe and ERPNext put on "short" (README: «Photos of business cards»)
+QUEUE = "long"
+JOB_METHOD = "crm_clients.intake.business_cards.scan_job"
+JOB_OVERHEAD = 120  # seconds the job may take beyond the recognition's limit (reading, preparing the photo)
+DONE_EVENT = "crm_clients_card_scanned"
+RESULT_CACHE_KEY = "crm_clients_card_scan"
+RESULT_TTL = 3600
+SCANS_PER_MINUTE = 10  # per user, unless the site config's SCANS_PER_MINUTE_CONFIG says otherwise
+SCANS_PER_MINUTE_CONFIG = "crm_clients_card_scans_per_minute"
 
 
 def check_photo(file) -> None:
@@ -28,17 +41,149 @@ def check_photo(file) -> None:
 		)
 
 
-def scan(file_url: str) -> dict:
-	"""An unsaved Client with its contact person read from the photo, the text, and what it matches."""
-	importer.check_import_permissions()
-	ocr.check_available()
+def get_photo(file_url: str):
+	"""The uploaded photo at this URL that the user may read (a JPEG or PNG)."""
 	file = importer.get_file(file_url)
 	check_photo(file)
-	card = card_text.parse(ocr.recognise(importer.get_content(file)))
+	return file
+
+
+def scan(file_url: str) -> dict:
+	"""In the request: an unsaved Client with its contact person read from the photo, the text, and what it
+	matches (at most `SCANS_PER_MINUTE` a minute per user, each within the recognition's time limit)."""
+	importer.check_import_permissions()
+	limit_rate()
+	return scan_file(get_photo(file_url))
+
+
+def scan_file(file, on_progress=None) -> dict:
+	"""The card on the photo of this File, as `scan` returns it."""
+	ocr.check_available()
+	content = importer.get_content(file)
+	if on_progress:
+		on_progress(
+			20,
+			_("Recognising the text (at most {0} seconds)...").format(f"{ocr.time_limit():g}"),
+		)
+	card = card_text.parse(ocr.recognise(content))
+	if on_progress:
+		on_progress(90, _("Reading the card's fields..."))
 	client = client_from_card(card)
 	client["file_url"] = file.file_url
 	client["matches"] = find_matches(client)
 	return client
+
+
+def limit_rate() -> None:
+	"""Refuse (HTTP 429) a user's scan beyond `scans_per_minute()` in a minute. Frappe's `rate_limit` counts
+	per IP address or per request argument; an office behind one address would share one count."""
+	if not getattr(frappe.local, "request", None):
+		return  # not a web request (a job, the console, a test): nothing to protect
+	key = frappe.cache.make_key(f"crm_clients_card_scans:{frappe.session.user}")
+	count = frappe.cache.incrby(key, 1)
+	if count == 1:
+		frappe.cache.expire(key, 60)
+	limit = scans_per_minute()
+	if count > limit:
+		frappe.throw(
+			_(
+				"You have scanned {0} business cards within a minute, the most allowed: try again in a minute."
+			).format(limit),
+			frappe.RateLimitExceededError,
+			title=_("Scan Business Card"),
+		)
+
+
+def scans_per_minute() -> int:
+	return cint(frappe.conf.get(SCANS_PER_MINUTE_CONFIG)) or SCANS_PER_MINUTE
+
+
+# In the background
+
+
+def start_scan(file_url: str) -> dict:
+	"""Queue the recognition of the photo: `{"job", "time_limit"}`; the result follows (`get_scan`)."""
+	importer.check_import_permissions()
+	limit_rate()
+	file = get_photo(file_url)
+	job = f"crm_clients_card_{frappe.generate_hash(length=12)}"
+	frappe.enqueue(
+		JOB_METHOD,
+		queue=QUEUE,
+		timeout=int(ocr.time_limit()) + JOB_OVERHEAD,
+		job_id=job,
+		enqueue_after_commit=True,  # no job for a request that failed
+		file=file.name,  # the job reads the File itself: nothing of this process is passed on
+		job=job,
+	)
+	return {"job": job, "time_limit": ocr.time_limit()}
+
+
+def scan_job(file: str, job: str) -> dict:
+	"""The background job (run as the user who started it): the card, or the reason it could not be read,
+	kept for the user and announced to the desk, in the user's language."""
+	from frappe.translate import get_user_lang
+
+	frappe.local.lang = get_user_lang()
+	publish_progress(5, _("Reading the photo..."))
+	try:
+		importer.check_import_permissions()
+		doc = frappe.get_doc("File", file)
+		if not doc.has_permission("read"):
+			raise frappe.PermissionError(
+				_("You are not permitted to read file {0}.").format(frappe.bold(doc.file_url))
+			)
+		check_photo(doc)
+		result = {"job": job, "status": "done", "card": scan_file(doc, publish_progress)}
+	except (frappe.ValidationError, frappe.PermissionError) as error:
+		result = {"job": job, "status": "failed", "error": str(error)}
+	except Exception:
+		finish(job, {"job": job, "status": "failed", "error": unexpected_failure()})
+		raise  # the job runner logs it (Error Log) and marks the job failed
+	finish(job, result)
+	return result
+
+
+def unexpected_failure() -> str:
+	return _(
+		"The business card could not be recognised because of an error on the server (see the Error Log)."
+	)
+
+
+def finish(job: str, result: dict) -> None:
+	"""Keep the result for the user, close the progress bar, and tell the desk (nothing to commit: a scan
+	saves nothing, so the messages go at once)."""
+	frappe.cache.set_value(
+		f"{RESULT_CACHE_KEY}:{job}", result, user=frappe.session.user, expires_in_sec=RESULT_TTL
+	)
+	publish_progress(100, _("Done") if result["status"] == "done" else _("Failed"))
+	frappe.publish_realtime(DONE_EVENT, {"job": job, "status": result["status"]}, user=frappe.session.user)
+
+
+def publish_progress(percent: int, description: str) -> None:
+	frappe.publish_progress(percent, title=_("Scan Business Card"), description=description)
+
+
+def get_scan(job: str) -> dict:
+	"""The user's scan job: `{"job", "status": "queued" | "started"}` while it runs, then `{"status": "done",
+	"card"}` or `{"status": "failed", "error"}` (kept for an hour)."""
+	from frappe.utils.background_jobs import get_job_status
+
+	importer.check_import_permissions()
+	if not job or not isinstance(job, str):
+		frappe.throw(_("Which scan? The job's id is missing."), title=_("Scan Business Card"))
+	result = frappe.cache.get_value(f"{RESULT_CACHE_KEY}:{job}", user=frappe.session.user)
+	if result:
+		return result
+	status = get_job_status(job) if job.startswith("crm_clients_card_") else None
+	status = str(getattr(status, "value", status) or "")
+	if status in ("queued", "started", "deferred", "scheduled"):
+		return {"job": job, "status": status}
+	return {
+		"job": job,
+		"status": "failed",
+		"error": _("The recognition ended without a result (or it was another user's): scan the card again."),
+	}
 
 
 def client_from_card(card: card_text.CardData) -> dict:

@@ -1,7 +1,9 @@
 """Text of a photo with Tesseract OCR (Russian and English), through `pytesseract`.
 
 Tesseract is a system program (packages tesseract-ocr, tesseract-ocr-rus, tesseract-ocr-eng); without it
-`is_available()` is False and `recognise` refuses with a message that says so.
+`is_available()` is False and `recognise` refuses with a message that says so. A recognition that takes longer
+than `time_limit()` seconds (60, or the site config's `crm_clients_card_scan_timeout`) is stopped (Tesseract's
+process is killed) and refused with a message naming the limit.
 """
 
 import io
@@ -12,7 +14,8 @@ from frappe import _
 
 LANGUAGES = ("rus", "eng")
 MIN_WIDTH = 1600  # smaller photos are enlarged: Tesseract reads small print better that way
-TIMEOUT = 60  # seconds
+TIMEOUT = 60  # seconds, unless the site config says otherwise (TIMEOUT_CONFIG)
+TIMEOUT_CONFIG = "crm_clients_card_scan_timeout"
 RULES = {"|", "¦", "‖"}
 COLUMN_GAP = 2.5  # a gap between two words wider than this many line heights separates two columns
 
@@ -43,20 +46,40 @@ def check_available() -> list[str]:
 	return languages
 
 
+def time_limit() -> float:
+	"""Seconds a recognition may take: the site config's `crm_clients_card_scan_timeout`, else 60."""
+	try:
+		limit = float(frappe.conf.get(TIMEOUT_CONFIG) or TIMEOUT)
+	except (TypeError, ValueError):
+		limit = TIMEOUT
+	return limit if limit > 0 else TIMEOUT
+
+
 def recognise(content: bytes) -> str:
-	"""The text of an image (JPEG or PNG)."""
+	"""The text of an image (JPEG or PNG), within `time_limit()` seconds."""
 	import pytesseract
 
 	languages = check_available()
 	image = prepare(content)
-	# one thread per recognition: a web worker must not take every core, and results stay repeatable
+	limit = time_limit()
+	# one thread per recognition: a worker must not take every core, and results stay repeatable
 	os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 	try:
 		data = pytesseract.image_to_data(
-			image, lang="+".join(languages), timeout=TIMEOUT, output_type=pytesseract.Output.DICT
+			image, lang="+".join(languages), timeout=limit, output_type=pytesseract.Output.DICT
 		)
-	except RuntimeError:  # pytesseract's timeout
-		frappe.throw(_("Recognising the photo took too long: try a smaller or sharper photo."))
+	except pytesseract.TesseractError as error:
+		frappe.throw(
+			_("Tesseract could not read the photo: {0}").format(error.message or error.status),
+			title=_("Scan Business Card"),
+		)
+	except RuntimeError:  # pytesseract's timeout: it has killed Tesseract
+		frappe.throw(
+			_(
+				"Recognising the photo took longer than the limit of {0} seconds and was stopped; nothing was saved. Try a smaller or sharper photo."
+			).format(f"{limit:g}"),
+			title=_("Scan Business Card"),
+		)
 	return text_from_words(data)
 
 

@@ -5,9 +5,9 @@
 frappe.provide("crm_clients.intake");
 
 Object.assign(crm_clients.intake, {
-	DONE_EVENT: "crm_clients_import_done",
 	SHEETS_AND_CARDS: [".csv", ".xlsx", ".vcf"],
 	PHOTOS: [".jpg", ".jpeg", ".png"],
+	CARD_SCANNED_EVENT: "crm_clients_card_scanned",
 
 	can_import() {
 		return frappe.model.can_create("Client") && frappe.model.can_create("Contact");
@@ -30,16 +30,7 @@ Object.assign(crm_clients.intake, {
 			() => crm_clients.intake.download_template(),
 			group
 		);
-		crm_clients.intake.listen();
-	},
-
-	listen() {
-		if (crm_clients.intake.listening) return;
-		crm_clients.intake.listening = true;
-		// the background job's summary arrives as a msgprint; refresh the Client list when it is open
-		frappe.realtime.on(crm_clients.intake.DONE_EVENT, () => {
-			if (window.cur_list && cur_list.doctype === "Client") cur_list.refresh();
-		});
+		crm_clients.intake_runs.listen();
 	},
 
 	download_template() {
@@ -84,7 +75,10 @@ Object.assign(crm_clients.intake, {
 					freeze_message: __("Importing Clients..."),
 					callback(r) {
 						dialog.hide();
-						crm_clients.intake.show_result(r.message);
+						crm_clients.intake_runs.show_result(r.message);
+						if (r.message && !r.message.job && window.cur_list && cur_list.doctype === "Client") {
+							cur_list.refresh();
+						}
 					},
 					always() {
 						dialog.crm_importing = false;
@@ -93,22 +87,6 @@ Object.assign(crm_clients.intake, {
 			},
 		});
 		dialog.show();
-	},
-
-	show_result(result) {
-		if (!result) return;
-		if (result.job) {
-			frappe.show_alert({
-				message: __(
-					"Importing {0} records in the background: a progress bar shows how far it is, a summary follows.",
-					[result.total]
-				),
-				indicator: "blue",
-			});
-			return;
-		}
-		frappe.msgprint({ title: __("Import Clients"), message: result.message, indicator: result.indicator });
-		if (window.cur_list && cur_list.doctype === "Client") cur_list.refresh();
 	},
 
 	// --- photos of business cards
@@ -125,16 +103,57 @@ Object.assign(crm_clients.intake, {
 			upload_notes: __("A photo of the business card (JPEG or PNG). It stays private."),
 			on_success(file) {
 				frappe.call({
-					method: "crm_clients.api.scan_business_card",
+					method: "crm_clients.api.start_business_card_scan",
 					args: { file_url: file.file_url },
-					freeze: true,
-					freeze_message: __("Recognising the business card..."),
 					callback(r) {
-						if (r.message) crm_clients.intake.review_card(r.message, frm);
+						if (r.message) crm_clients.intake.await_card(r.message, frm);
 					},
 				});
 			},
 		});
+	},
+
+	// the background recognition: its progress (the job's realtime messages share this title), then the
+	// review; the result is also asked for every few seconds, in case a realtime message is missed
+	await_card(started, frm) {
+		const title = __("Scan Business Card");
+		const job = started.job;
+		let ended = false;
+		let timer = null;
+		const stop = () => {
+			ended = true;
+			clearInterval(timer);
+			frappe.realtime.off(crm_clients.intake.CARD_SCANNED_EVENT, on_event);
+			frappe.hide_progress();
+		};
+		const end = (result) => {
+			if (ended || !result || !["done", "failed"].includes(result.status)) return;
+			stop();
+			if (result.status === "done") crm_clients.intake.review_card(result.card, frm);
+			else frappe.msgprint({ title, message: result.error, indicator: "red" });
+		};
+		const fetch = () => {
+			if (ended) return;
+			frappe.call({
+				method: "crm_clients.api.get_business_card_scan",
+				args: { job },
+				callback: (r) => end(r.message),
+				error: () => ended || stop(), // the server's message is shown; ask no more
+			});
+		};
+		const on_event = (data) => {
+			if (data && data.job === job) fetch();
+		};
+		frappe.realtime.on(crm_clients.intake.CARD_SCANNED_EVENT, on_event);
+		frappe.show_progress(
+			title,
+			2,
+			100,
+			__("Waiting for a background worker (the recognition takes at most {0} seconds)...", [
+				started.time_limit,
+			])
+		);
+		timer = setInterval(fetch, 3000);
 	},
 
 	// the recognised card, for the user to check and correct before anything is saved
@@ -314,11 +333,7 @@ Object.assign(crm_clients.intake, {
 					freeze: true,
 					callback(r) {
 						if (!r.message) return;
-						frappe.msgprint({
-							title: __("Add Contact Person from vCard"),
-							message: r.message.message,
-							indicator: r.message.indicator,
-						});
+						crm_clients.intake_runs.show_result(r.message);
 						frm.reload_doc();
 					},
 				});
