@@ -103,8 +103,24 @@ def add_contacts_from_vcard(client: str, file_url: str) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def scan_business_card(file_url: str) -> dict:
-	"""An unsaved Client with its contact person recognised on a photo of a business card, and the text."""
+	"""An unsaved Client with its contact person recognised on a photo of a business card, and the text.
+	Recognised in the request, for API clients: a limited number a minute per user, each within the time
+	limit; the desk uses `start_business_card_scan`."""
 	return business_cards.scan(file_url)
+
+
+@frappe.whitelist(methods=["POST"])
+def start_business_card_scan(file_url: str) -> dict:
+	"""Recognise a photo of a business card in the background: `{"job", "time_limit"}`; the progress and the
+	end come by realtime, the card from `get_business_card_scan(job)`."""
+	return business_cards.start_scan(file_url)
+
+
+@frappe.whitelist()
+def get_business_card_scan(job: str) -> dict:
+	"""The caller's scan job: `{"status": "queued" | "started"}`, then `{"status": "done", "card"}` (as
+	`scan_business_card` returns it) or `{"status": "failed", "error"}`."""
+	return business_cards.get_scan(job)
 
 
 @frappe.whitelist(methods=["POST"])

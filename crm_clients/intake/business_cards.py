@@ -156,7 +156,7 @@ def finish(job: str, result: dict) -> None:
 	frappe.cache.set_value(
 		f"{RESULT_CACHE_KEY}:{job}", result, user=frappe.session.user, expires_in_sec=RESULT_TTL
 	)
-	publish_progress(100, _("Done") if result["status"] == "done" else _("Failed"))
+	publish_progress(100, _("Done") if result["status"] == "done" else _("Not recognised"))
 	frappe.publish_realtime(DONE_EVENT, {"job": job, "status": result["status"]}, user=frappe.session.user)
 
 
