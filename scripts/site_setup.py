@@ -6,7 +6,7 @@
   (`erpnext.setup.utils.before_tests` on v15 and early v16), else ERPNext's setup wizard with the same
   answers (later v16 releases dropped that function).
 - `demo` (scripts/dev-server): the setup wizard for a Russian company: currency RUB, country Russian
-  Federation, time zone Europe/Moscow, language ru.
+  Federation, time zone Europe/Moscow, language ru; no user of its own (scripts/demo_data.py makes the users).
 
 Either way the site gets its encryption key now, not lazily during a test run (an API secret saved by one
 process must be readable by the next one).
@@ -28,10 +28,10 @@ def wizard_answers(profile: str) -> dict:
 		"fy_end_date": f"{year}-12-31",
 		"chart_of_accounts": "Standard",
 		"full_name": "Administrator",
-		"email": "admin@example.com",
-		"password": "admin",
 	}
 	if profile == "demo":
+		# no e-mail: the wizard would make a System Manager with a known password (the demo's users get the
+		# site's own password from scripts/demo_data.py)
 		return {
 			**common,
 			"currency": "RUB",
@@ -51,6 +51,8 @@ def wizard_answers(profile: str) -> dict:
 		"company_name": "Wind Power LLC",
 		"company_abbr": "WP",
 		"company_tagline": "Testing",
+		"email": "admin@example.com",
+		"password": "admin",
 	}
 
 

@@ -1,7 +1,9 @@
 """The servers a browser test needs, started by the harness for the test site and stopped after it.
 
 * the web server: the bench's Python running Frappe's development server (`frappe serve`, werkzeug) on
-  a free local port, for the test site only, serving the desk's built assets (`sites/assets`);
+  a free local port, for the test site only, serving the desk's built assets (`sites/assets`), with the
+  environment scripts/dev-server gives it (`dev_server_env`: scripts/lib/dev-server.env, what `bench start`
+  sets — DEV_SERVER makes the desk ask the realtime server on its own port);
 * the realtime server: the bench's socket.io server (`node apps/frappe/socketio.js`) on the bench's
   `socketio_port` — the desk asks that port for its progress bars and background-job messages;
 * a background worker (`frappe worker`), only for the flows that wait on a background job.
@@ -21,6 +23,18 @@ import urllib.request
 from pathlib import Path
 
 START_TIMEOUT = 90  # seconds for a server to answer, on a busy 2-core machine
+DEV_SERVER_ENV = Path(__file__).resolve().parents[2] / "scripts" / "lib" / "dev-server.env"
+
+
+def dev_server_env() -> dict[str, str]:
+	"""The environment scripts/dev-server gives the desk's processes (one file for both: they cannot drift)."""
+	env = {}
+	for line in DEV_SERVER_ENV.read_text().splitlines():
+		line = line.strip()
+		if line and not line.startswith("#"):
+			key, _, value = line.partition("=")
+			env[key.strip()] = value.strip()
+	return env
 
 
 class ServiceError(RuntimeError):
@@ -127,8 +141,8 @@ def start_web_server(bench: Path, site: str, log_dir: Path) -> tuple[Service, st
 		],
 		cwd=bench / "sites",
 		log_dir=log_dir,
-		# as `bench start` runs it: the desk then talks to the realtime server on its own port
-		env={"DEV_SERVER": "1", "PYTHONUNBUFFERED": "1"},
+		# as scripts/dev-server (and `bench start`) runs it: the desk then talks to the realtime server on its port
+		env=dev_server_env(),
 	).start()
 	base_url = f"http://127.0.0.1:{port}"
 	service.wait_until(lambda: _answers(f"{base_url}/api/method/ping"), f"no answer on {base_url}")
@@ -173,5 +187,5 @@ def start_worker(bench: Path, log_dir: Path, queues: str = "long") -> Service:
 		],
 		cwd=bench / "sites",
 		log_dir=log_dir,
-		env={"PYTHONUNBUFFERED": "1"},
+		env=dev_server_env(),
 	).start()

@@ -1,16 +1,25 @@
-"""Demo data that shows every feature of the app (`scripts/dev-server` loads it; running it again adds nothing).
+"""Demo data of scripts/dev-server — not part of the app: it lives beside the scripts, so that no site can load it
+through the app (`bench execute`, a hook, a patch). scripts/dev-server runs it with the bench's Python:
 
-    bench --site SITE execute crm_clients.demo.load
+    cd $FRAPPE_BENCH_PATH/sites && ../env/bin/python path/to/scripts/demo_data.py SITE
 
-- one user per role, in Russian: Sales User, Sales Manager, Sales Master Manager, System Manager;
+- one user per role, in Russian: Sales User, Sales Manager, Sales Master Manager, System Manager, with a password
+  made for the site on its first run and kept in the site's config (`crm_clients_demo_password`), which
+  scripts/dev-server prints; Administrator gets it too (no fixed password on the demo site);
 - Industries and Business Regions mapped to ERPNext's Industry Types and Territories;
 - 30 Clients — companies and individuals with valid ИНН/КПП — with contact persons, in every state: open,
   pending conversion (one of them assigned to the Sales Master Manager), converted into Customers;
 - Leads with and without Clients.
 
 Everything goes through the app's own code (the Client controller, the route, `Client.convert()`), as the users
-would make it. Records are found again by their names, e-mails and ИНН, so a second run creates nothing.
+would make it. Records are found again by their names, e-mails and ИНН, so a second run creates nothing. The
+Client types, statuses and the country are the app's words (crm_clients/vocabulary.py).
 """
+
+import argparse
+import json
+import secrets
+import sys
 
 import frappe
 from frappe import _
@@ -18,10 +27,11 @@ from frappe.desk.form.assign_to import add as assign
 from frappe.model.workflow import apply_workflow
 from frappe.utils.nestedset import get_root_of
 
-from crm_clients import data_quality, tax_ids
+from crm_clients import tax_ids
+from crm_clients.vocabulary import COMPANY, CONVERTED, INDIVIDUAL, OPEN, PENDING, RUSSIA
 
-DEMO_PASSWORD = "crm-demo-2026"
-RUSSIA = data_quality.RUSSIA
+# the site config key of the demo users' password (made on the first run, printed by scripts/dev-server)
+PASSWORD_KEY = "crm_clients_demo_password"
 
 USERS = (
 	("sales.user@crm-demo.example", "Ольга", "Продажина", "Sales User"),
@@ -45,36 +55,36 @@ REGIONS = ("Москва", "Санкт-Петербург", "Урал", "Сиб�
 
 # (name, type, ИНН prefix, КПП, industry, region, state, people); the ИНН check digits are computed
 CLIENTS = (
-	("ООО «Альфа-Строй»", "Company", "770100101", "770101001", 3, 0, "open", 2),
-	("АО «Северная логистика»", "Company", "780200202", "780201001", 4, 1, "open", 2),
-	("ООО «Уралмаш-Сервис»", "Company", "660300303", "660301001", 0, 2, "open", 1),
-	("ПАО «Сибирский банк»", "Company", "540400404", "540401001", 5, 3, "open", 2),
-	("ООО «Торговый дом Восток»", "Company", "770500505", "770501001", 1, 0, "open", 1),
-	("ООО «Цифровые решения»", "Company", "770600606", "770601001", 2, 0, "open", 2),
-	("ООО «Балтийские перевозки»", "Company", "780700707", "780701001", 4, 1, "open", 1),
-	("АО «Екатеринбургский завод»", "Company", "660800808", "660801001", 0, 2, "open", 2),
-	("ООО «Новосибирск-Ритейл»", "Company", "540900909", "540901001", 1, 3, "open", 1),
-	("ООО «СтройИнвест»", "Company", "771001010", "771001001", 3, 0, "open", 1),
-	("ООО «Нева Софт»", "Company", "781101111", "781101001", 2, 1, "open", 2),
-	("ООО «Агрокомплекс Урал»", "Company", "661201212", "661201001", 0, 2, "open", 1),
-	("ООО «Финансовый партнёр»", "Company", "771301313", "771301001", 5, 0, "open", 1),
-	("ООО «Городская доставка»", "Company", "771401414", "771401001", 4, 0, "open", 1),
-	("ИП Смирнов Иван Петрович", "Individual", "7715015150", None, 1, 0, "open", 1),
-	("ИП Кузнецова Анна Сергеевна", "Individual", "7816016160", None, 2, 1, "open", 1),
-	("Петров Алексей Викторович", "Individual", "6617017170", None, None, 2, "open", 1),
-	("Nordic Trade AB", "Company", None, None, 1, None, "open", 1),
-	("Berlin Machines GmbH", "Company", None, None, 0, None, "open", 1),
-	("ООО «ТехноПарк»", "Company", "771801818", "771801001", 2, 0, "open", 1),
-	("ООО «Северный поток данных»", "Company", "781901919", "781901001", 2, 1, "pending", 2),
-	("АО «Уральские сети»", "Company", "662002020", "662001001", 2, 2, "pending", 1),
-	("ООО «Сибирь-Логистик»", "Company", "542102121", "542101001", 4, 3, "pending", 1),
-	("ИП Волкова Мария Игоревна", "Individual", "7722022220", None, 1, 0, "pending", 1),
-	("ООО «Московский хлеб»", "Company", "772302323", "772301001", 0, 0, "converted", 2),
-	("АО «Петербургские верфи»", "Company", "782402424", "782401001", 0, 1, "converted", 1),
-	("ООО «Инфосистемы»", "Company", "772502525", "772501001", 2, 0, "converted", 1),
-	("ООО «Уральский торговый двор»", "Company", "662602626", "662601001", 1, 2, "converted", 1),
-	("ООО «Банковские технологии»", "Company", "772702727", "772701001", 5, 0, "converted", 1),
-	("ИП Соколов Дмитрий Андреевич", "Individual", "7828028280", None, 1, 1, "converted", 1),
+	("ООО «Альфа-Строй»", COMPANY, "770100101", "770101001", 3, 0, OPEN, 2),
+	("АО «Северная логистика»", COMPANY, "780200202", "780201001", 4, 1, OPEN, 2),
+	("ООО «Уралмаш-Сервис»", COMPANY, "660300303", "660301001", 0, 2, OPEN, 1),
+	("ПАО «Сибирский банк»", COMPANY, "540400404", "540401001", 5, 3, OPEN, 2),
+	("ООО «Торговый дом Восток»", COMPANY, "770500505", "770501001", 1, 0, OPEN, 1),
+	("ООО «Цифровые решения»", COMPANY, "770600606", "770601001", 2, 0, OPEN, 2),
+	("ООО «Балтийские перевозки»", COMPANY, "780700707", "780701001", 4, 1, OPEN, 1),
+	("АО «Екатеринбургский завод»", COMPANY, "660800808", "660801001", 0, 2, OPEN, 2),
+	("ООО «Новосибирск-Ритейл»", COMPANY, "540900909", "540901001", 1, 3, OPEN, 1),
+	("ООО «СтройИнвест»", COMPANY, "771001010", "771001001", 3, 0, OPEN, 1),
+	("ООО «Нева Софт»", COMPANY, "781101111", "781101001", 2, 1, OPEN, 2),
+	("ООО «Агрокомплекс Урал»", COMPANY, "661201212", "661201001", 0, 2, OPEN, 1),
+	("ООО «Финансовый партнёр»", COMPANY, "771301313", "771301001", 5, 0, OPEN, 1),
+	("ООО «Городская доставка»", COMPANY, "771401414", "771401001", 4, 0, OPEN, 1),
+	("ИП Смирнов Иван Петрович", INDIVIDUAL, "7715015150", None, 1, 0, OPEN, 1),
+	("ИП Кузнецова Анна Сергеевна", INDIVIDUAL, "7816016160", None, 2, 1, OPEN, 1),
+	("Петров Алексей Викторович", INDIVIDUAL, "6617017170", None, None, 2, OPEN, 1),
+	("Nordic Trade AB", COMPANY, None, None, 1, None, OPEN, 1),
+	("Berlin Machines GmbH", COMPANY, None, None, 0, None, OPEN, 1),
+	("ООО «ТехноПарк»", COMPANY, "771801818", "771801001", 2, 0, OPEN, 1),
+	("ООО «Северный поток данных»", COMPANY, "781901919", "781901001", 2, 1, PENDING, 2),
+	("АО «Уральские сети»", COMPANY, "662002020", "662001001", 2, 2, PENDING, 1),
+	("ООО «Сибирь-Логистик»", COMPANY, "542102121", "542101001", 4, 3, PENDING, 1),
+	("ИП Волкова Мария Игоревна", INDIVIDUAL, "7722022220", None, 1, 0, PENDING, 1),
+	("ООО «Московский хлеб»", COMPANY, "772302323", "772301001", 0, 0, CONVERTED, 2),
+	("АО «Петербургские верфи»", COMPANY, "782402424", "782401001", 0, 1, CONVERTED, 1),
+	("ООО «Инфосистемы»", COMPANY, "772502525", "772501001", 2, 0, CONVERTED, 1),
+	("ООО «Уральский торговый двор»", COMPANY, "662602626", "662601001", 1, 2, CONVERTED, 1),
+	("ООО «Банковские технологии»", COMPANY, "772702727", "772701001", 5, 0, CONVERTED, 1),
+	("ИП Соколов Дмитрий Андреевич", INDIVIDUAL, "7828028280", None, 1, 1, CONVERTED, 1),
 )
 
 FIRST_NAMES = ("Анна", "Борис", "Виктор", "Галина", "Дмитрий", "Елена", "Жанна", "Игорь", "Ксения", "Лев")
@@ -107,9 +117,11 @@ LEADS = (
 )
 
 
-def load(password: str = DEMO_PASSWORD) -> dict:
-	"""Create what is missing; return how many of each demo record the site has."""
+def load(password: str) -> dict:
+	"""Create what is missing, the users with `password`; return how many of each demo record the site has."""
 	frappe.only_for("System Manager")
+	if not password:
+		raise ValueError("the demo users need a password (site_password() makes the site's own)")
 	make_users(password)
 	industries = [make_industry(name, industry_type) for name, industry_type in INDUSTRIES]
 	regions = [make_region(name) for name in REGIONS]
@@ -124,7 +136,7 @@ def load(password: str = DEMO_PASSWORD) -> dict:
 		"regions": len(regions),
 		"clients": frappe.db.count("Client", {"name": ("in", clients)}),
 		"leads": frappe.db.count("Lead", {"email_id": ("in", [row[3] for row in LEADS])}),
-		"converted": frappe.db.count("Client", {"name": ("in", clients), "status": "Converted"}),
+		"converted": frappe.db.count("Client", {"name": ("in", clients), "status": CONVERTED}),
 	}
 
 
@@ -237,12 +249,12 @@ def make_lead(row: tuple, clients: list[str]) -> None:
 def move_along_the_route(client_name: str, state: str) -> None:
 	"""Pending: sent by the Sales User and assigned to the Sales Master Manager; converted: by the Sales User."""
 	client = frappe.get_doc("Client", client_name)
-	if state == "open" or client.status != "Open":
+	if state == OPEN or client.status != OPEN:
 		return
 	original_user = frappe.session.user
 	try:
 		frappe.set_user(SALES_USER)
-		if state == "pending":
+		if state == PENDING:
 			apply_workflow(client, "Send for Conversion")
 			assign(
 				{
@@ -252,7 +264,43 @@ def move_along_the_route(client_name: str, state: str) -> None:
 					"description": _("Convert Client {0} into a Customer").format(client.client_name),
 				}
 			)
-		elif state == "converted":
+		elif state == CONVERTED:
 			client.convert()
 	finally:
 		frappe.set_user(original_user)
+
+
+def site_password() -> str:
+	"""The site's demo password: made (random) on the first run and kept in the site's config."""
+	password = frappe.conf.get(PASSWORD_KEY)
+	if not password:
+		from frappe.installer import update_site_config
+
+		password = secrets.token_urlsafe(12)
+		update_site_config(PASSWORD_KEY, password)
+		frappe.conf[PASSWORD_KEY] = password
+	return password
+
+
+def main() -> None:
+	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	parser.add_argument("site")
+	args = parser.parse_args()
+	frappe.init(site=args.site, sites_path=".")
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		password = site_password()
+		counts = load(password)
+		from frappe.utils.password import update_password
+
+		update_password("Administrator", password)
+		frappe.db.commit()
+		print(json.dumps(counts, ensure_ascii=False))
+		print(f"{args.site}: demo data loaded", file=sys.stderr)
+	finally:
+		frappe.destroy()
+
+
+if __name__ == "__main__":
+	main()
