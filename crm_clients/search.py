@@ -42,11 +42,13 @@ def client_query(doctype, txt, searchfield, start, page_len, filters, as_dict=Fa
 
 @frappe.whitelist()
 def search_bar_clients(text, start=0, limit=20):
-	"""The search bar's Clients («Search for …» and its Client results' «More»), found the registry's way — a
-	word from its start, an ИНН, an ID, a contact person — where Frappe's own global search finds whole words
-	only. One page (`start`, `limit`) of the Clients the user may read, best first; nothing when an admin has
+	"""The search bar's Clients («Search for …» and its Client results' «More»), found the registry's way —
+	every word from its start, an ИНН, an ID, a contact person — at once after a save, where Frappe's global
+	search matches the first word from an index refreshed every 15 minutes. One page (`start`, `limit`) of
+	the Clients the user may read (permission rules, user permissions), best first; nothing when an admin has
 	taken Client out of the Global Search Settings. `frappe.utils.global_search.search` stays Frappe's: the
-	desk (public/js/desk.js) puts these Clients first beside its answer for the other doctypes."""
+	desk (public/js/desk.js) puts these Clients first, in place of Frappe's, beside its answer for the other
+	doctypes."""
 	check_read_permission("read")
 	txt = (text or "").strip()
 	if not txt or not in_global_search():

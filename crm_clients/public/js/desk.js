@@ -3,12 +3,14 @@
 // 1. Typing «Клиенты» offers the Client list first, as the seed says. Frappe matches a DocType by its singular
 //    name only («Клиент»), so the registry is added under its plural, the way Frappe adds its own
 //    "Background Jobs".
-// 2. «Search for …» (Frappe's search dialog) lists Clients first, found the registry's way — a word from its
-//    start, an ИНН, an ID, a contact person (crm_clients.search.search_bar_clients) — where Frappe's global
-//    search finds whole words only. Frappe's `frappe.utils.global_search.search` is left to Frappe: the app
+// 2. «Search for …» (Frappe's search dialog) lists Clients first, found the registry's way: every word from
+//    its start in any order, an ИНН, an ID, a contact person, a fragment of a word; at once after a save;
+//    only the Clients the user may read (crm_clients.search.search_bar_clients). Frappe's global search
+//    matches the first word only, from an index its scheduler refreshes every 15 minutes, and lists every
+//    Client to whoever may read Clients. `frappe.utils.global_search.search` is left to Frappe: the app
 //    wraps the desk's `frappe.search.utils.get_global_results` (the same in Frappe v15 and v16), asks
-//    Frappe as before and adds its own Client results beside Frappe's answer for the other doctypes. Another
-//    app may wrap the same function: each wrapper calls the one it found.
+//    Frappe as before and puts its own Client results in place of Frappe's, beside Frappe's answer for the
+//    other doctypes. Another app may wrap the same function: each wrapper calls the one it found.
 // 3. «Find … in Client» opens the Client list filtered by the name (or by the ИНН's start), not by the ID
 //    alone as Frappe does for every doctype.
 
@@ -17,7 +19,7 @@ frappe.provide("crm_clients.search_bar");
 crm_clients.search_bar.DOCTYPE = "Client";
 
 // Frappe's result sets for the search dialog ({title, fetch_type, results}), with the Clients first:
-// the Client set found by the app replaces Frappe's (whole words only); every other set is Frappe's answer.
+// the Client set found by the app replaces Frappe's; every other set is Frappe's answer.
 crm_clients.search_bar.wrap_global_results = function (utils) {
 	const frappes = utils.get_global_results;
 	if (!frappes || frappes.crm_clients) return;
