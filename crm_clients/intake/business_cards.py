@@ -14,9 +14,11 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
+from crm_clients import contacts
 from crm_clients.intake import card_text, engine, importer, ocr, phones
+from crm_clients.intake.matching import ClientNotVisibleError, find_client
 from crm_clients.intake.records import FAX, MOBILE, WORK, Person, Phone, Record
-from crm_clients.tax_ids import COMPANY, INDIVIDUAL
+from crm_clients.vocabulary import COMPANY, INDIVIDUAL, RUSSIA
 
 PHOTOS = ("jpg", "jpeg", "png")
 # the heavy queue, as the app's imports: a scan keeps a CPU busy for seconds to a minute, which would hold up
@@ -233,7 +235,7 @@ def phone_rows(numbers: list[Phone]) -> list[dict]:
 def guess_country(card: card_text.CardData) -> str | None:
 	"""Russia for an ИНН or a Russian address, else the country of the first phone number."""
 	if card.tax_id or (card.address and card.address.country):
-		return (card.address.country if card.address and card.address.country else None) or engine.RUSSIA
+		return (card.address.country if card.address and card.address.country else None) or RUSSIA
 	for phone in card.phones:
 		number = phones.parse(phone.number)
 		region = number and phones.phonenumbers.region_code_for_number(number)
@@ -243,20 +245,18 @@ def guess_country(card: card_text.CardData) -> str | None:
 
 
 def find_matches(client: dict) -> dict:
-	"""The existing Client and Contact the card would be saved into (shown to the user before saving)."""
+	"""The existing Client and Contact the card would be saved into (shown to the user before saving), by the
+	rules saving applies; one the user may not read is not named."""
 	values = {key: client.get(key) for key in ("client_name", "client_type", "country", "tax_id", "kpp")}
-	contact = client["contact"]
-	person = person_from_contact(contact)
-	existing_contact = None
-	for email in person.emails:
-		existing_contact = existing_contact or engine.contacts.find_contact_by_email(email)
-	for phone in person.phones:
-		e164 = phones.normalize(phone.number)
-		existing_contact = existing_contact or (e164 and engine.find_contact_by_phone(e164))
-	return {
-		"client": engine.find_client(values) if values["client_name"] else None,
-		"contact": existing_contact,
-	}
+	try:
+		existing_contact = contacts.find_person(person_from_contact(client["contact"]))
+	except contacts.InvalidPersonError:  # a misread e-mail: the user corrects it before saving
+		existing_contact = None
+	try:
+		existing_client = find_client(values) if values["client_name"] else None
+	except ClientNotVisibleError:
+		existing_client = None
+	return {"client": existing_client, "contact": existing_contact}
 
 
 # Saving what the user checked
