@@ -146,12 +146,16 @@ def by_words(txt: str, scope: str) -> list[str]:
 
 def clients_containing(txt: str, scope: str) -> list[str]:
 	"""Frappe's own way, for what the indexes cannot find (a fragment from the middle of a word, a short or
-	common word alone): `LIKE '%text%'` in the search fields, a scan as ERPNext's Customer search is."""
+	common word alone, digits from the middle of an ИНН): `LIKE '%text%'` in the search fields, a scan as
+	ERPNext's Customer search is. A bounded one: the newest IDs first, read along the primary key (the table's
+	own order), stopping at the candidates' limit, with no sort — ordered by `modified`, MariaDB sorts every
+	match, or reads the rows through the `modified` index one lookup at a time. The page is ordered
+	afterwards, among the candidates (`clients_by_name`)."""
 	pattern = frappe.db.escape(f"%{escape_like(txt)}%").replace("%", "%%")
 	return frappe.db.sql_list(
 		f"""select name from `tabClient`
 		where (client_name like {pattern} or tax_id like {pattern} or name like {pattern}) {scope}
-		order by modified desc
+		order by name desc
 		limit %(limit)s""",
 		{"limit": _CANDIDATES},
 	)

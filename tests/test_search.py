@@ -80,6 +80,16 @@ def test_what_the_index_cannot_hold_is_still_found(registry):
 	assert found(clients["vasilek"].name) == [clients["vasilek"].name]
 
 
+def test_digits_from_the_middle_of_an_inn_and_a_fragment_are_found(registry):
+	"""Not an ИНН's start nor a word's: Frappe's `LIKE` search, bounded, finds them in the link field and the
+	search bar, and the page is still ordered (names starting with the text first)."""
+	tag, clients = registry
+	assert found("0708389") == [clients["romashka"].name]
+	assert bar("0708389") == [clients["romashka"].name]
+	assert found(f"ёк{tag}") == [clients["vasilek"].name]
+	assert sorted(found(tag)) == sorted(client.name for client in clients.values())
+
+
 def test_the_link_fields_filters_apply(registry):
 	tag, clients = registry
 	assert found(f"ромашка{tag}", filters={"client_type": "Individual"}) == []
