@@ -3,9 +3,10 @@
 import frappe
 from frappe import _
 
-from crm_clients import contacts, conversion, interactions, planning
+from crm_clients import contacts, conversion
 from crm_clients import leads as client_leads
 from crm_clients.intake import business_cards, importer, spreadsheet
+from crm_clients.interactions import activities, planning
 
 
 @frappe.whitelist(methods=["POST"])
@@ -130,7 +131,7 @@ def save_business_card(card: str | dict, file_url: str | None = None, client: st
 	return business_cards.save(card, file_url, client)
 
 
-# Interactions (crm_clients/planning.py, interactions.py)
+# Interactions (crm_clients/interactions/)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -165,18 +166,11 @@ def cancel_interaction(doctype: str, name: str, reason: str | None = None) -> No
 
 
 @frappe.whitelist()
-def get_open_activities(ref_doctype: str, ref_docname: str) -> dict:
-	"""ERPNext's Activities tab data (replaces `erpnext.crm.utils.get_open_activities`, hooks.py): for a Client,
-	only for whoever may read it, and its events' times as the user's clock shows them; for other documents,
-	ERPNext's own answer."""
-	from erpnext.crm.utils import get_open_activities as erpnext_open_activities
-
-	if ref_doctype != "Client":
-		return erpnext_open_activities(ref_doctype, ref_docname)
-	frappe.get_doc("Client", ref_docname).check_permission("read")
-	activities = erpnext_open_activities(ref_doctype, ref_docname)
-	interactions.show_events_in_user_time_zone(activities["events"])
-	return activities
+def get_client_activities(client: str) -> dict:
+	"""The Client's Activities tab: ERPNext's open tasks and events of the Client (as
+	`erpnext.crm.utils.get_open_activities` gives them), for whoever may read the Client, with the events'
+	times on the user's clock."""
+	return activities.get_client_activities(client)
 
 
 @frappe.whitelist()

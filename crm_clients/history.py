@@ -77,7 +77,7 @@ def move_open_tasks(client, customer) -> None:
 	Not `erpnext.crm.utils.link_open_tasks`: it saves each ToDo with the caller's rights once it points at the
 	Customer, where Frappe's ToDo rules let only its assignee, its assigner or a System Manager save it, so a
 	colleague's task would stop the conversion half-way. A Client's ToDos follow the Client's permissions
-	(`interaction_access`): the converter's right to edit each is checked while it is still the Client's, then
+	(`interactions/access.py`): the converter's right to edit each is checked while it is still the Client's, then
 	it is moved. The route's assignments to convert the Client stay: the conversion closes them
 	(`conversion.close_assignments`).
 	"""

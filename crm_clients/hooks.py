@@ -43,33 +43,28 @@ doc_events = {
 		"validate": "crm_clients.intake.phones.set_phone_keys",
 		"on_update": "crm_clients.contacts.on_contact_update",
 	},
-	# interactions with Clients: from any place an Event or a ToDo is changed (crm_clients/interactions.py)
+	# interactions with Clients: from any place an Event or a ToDo is changed (crm_clients/interactions/)
 	"Event": {
-		"validate": "crm_clients.interactions.validate_event",
-		"on_update": "crm_clients.interactions.on_event_update",
-		"after_delete": "crm_clients.interactions.after_event_delete",
+		"validate": "crm_clients.overrides.event.validate",
+		"on_update": "crm_clients.overrides.event.on_update",
+		"after_delete": "crm_clients.overrides.event.after_delete",
 	},
 	"ToDo": {
-		"validate": "crm_clients.interactions.validate_todo",
-		"after_insert": "crm_clients.interactions.after_todo_insert",
-		"on_update": "crm_clients.interactions.on_todo_update",
-		"after_delete": "crm_clients.interactions.after_todo_delete",
+		"validate": "crm_clients.overrides.todo.validate",
+		"after_insert": "crm_clients.overrides.todo.after_insert",
+		"on_update": "crm_clients.overrides.todo.on_update",
+		"after_delete": "crm_clients.overrides.todo.after_delete",
 	},
 }
 
-# a Client's interactions follow the Client's permissions (crm_clients/interaction_access.py)
+# a Client's interactions follow the Client's permissions (crm_clients/interactions/access.py)
 has_permission = {
-	"Event": "crm_clients.interaction_access.has_event_permission",
-	"ToDo": "crm_clients.interaction_access.has_todo_permission",
+	"Event": "crm_clients.overrides.event.has_permission",
+	"ToDo": "crm_clients.overrides.todo.has_permission",
 }
 permission_query_conditions = {
-	"Event": "crm_clients.interaction_access.event_query_conditions",
-	"ToDo": "crm_clients.interaction_access.todo_query_conditions",
-}
-
-# ERPNext's Activities tab lists a document's open tasks and events without asking who may read it
-override_whitelisted_methods = {
-	"erpnext.crm.utils.get_open_activities": "crm_clients.api.get_open_activities",
+	"Event": "crm_clients.overrides.event.get_permission_query_conditions",
+	"ToDo": "crm_clients.overrides.todo.get_permission_query_conditions",
 }
 
 # the search bar's results include Clients (crm_clients/setup/search_settings.py adds it on install)
@@ -80,5 +75,5 @@ standard_queries = {"Client": "crm_clients.search.client_query"}
 
 scheduler_events = {
 	# a planned interaction whose time has passed turns overdue
-	"cron": {"*/5 * * * *": ["crm_clients.interactions.mark_overdue"]},
+	"cron": {"*/5 * * * *": ["crm_clients.interactions.next_interaction.mark_overdue"]},
 }

@@ -1,4 +1,4 @@
-"""Interactions planned with Clients (issue 10, CONTRACT.md «Interactions»), on the real site.
+"""Interactions planned with Clients, on the real site.
 
 An interaction is an Event with the Client among its participants, or a ToDo referring to the Client; the
 Client's next interaction follows every change to them, from every place they can be changed.
@@ -15,8 +15,9 @@ skip_module_without_frappe()
 import frappe
 from frappe.utils import add_days, add_to_date, get_datetime, getdate, now_datetime, nowdate
 
-from crm_clients import api, interactions
+from crm_clients import api, vocabulary
 from crm_clients.crm_clients.report.client_interactions import client_interactions as report
+from crm_clients.interactions import clients, next_interaction
 from tests import fixtures, http
 
 pytestmark = pytest.mark.usefixtures("site")
@@ -40,10 +41,10 @@ def plan(client, kind="Call", starts_on=None, **values) -> str:
 
 
 def next_of(client) -> frappe._dict:
-	return frappe.db.get_value("Client", client.name, interactions.NEXT_INTERACTION_FIELDS, as_dict=True)
+	return frappe.db.get_value("Client", client.name, next_interaction.NEXT_INTERACTION_FIELDS, as_dict=True)
 
 
-def assert_next(client, at, kind, status=interactions.PLANNED):
+def assert_next(client, at, kind, status=vocabulary.PLANNED):
 	values = next_of(client)
 	assert (get_datetime(values.next_interaction) if values.next_interaction else None) == (
 		get_datetime(at) if at else None
@@ -55,7 +56,7 @@ def assert_next(client, at, kind, status=interactions.PLANNED):
 def assert_nothing_planned(client):
 	values = next_of(client)
 	assert not values.next_interaction and not values.next_interaction_type
-	assert values.interaction_status == interactions.NOT_PLANNED
+	assert values.interaction_status == vocabulary.NOT_PLANNED
 
 
 def make_todo(client, date=None, **values):
@@ -76,8 +77,8 @@ def make_overdue(event: str):
 	frappe.db.set_value(
 		"Event", event, "starts_on", add_to_date(now_datetime(), hours=-3).replace(microsecond=0)
 	)
-	for client in interactions.clients_of_event_name(event):
-		interactions.update_next_interaction(client)
+	for client in clients.clients_of_event_name(event):
+		next_interaction.update_next_interaction(client)
 
 
 def timeline(doctype: str, name: str) -> str:
@@ -273,7 +274,7 @@ def test_the_activities_tab_shows_an_events_time_on_the_users_clock():
 	frappe.db.set_value("User", fixtures.SALES_USER, "time_zone", user_zone)
 	frappe.set_user(fixtures.SALES_USER)
 
-	shown = api.get_open_activities("Client", client.name)["events"]
+	shown = api.get_client_activities(client.name)["events"]
 
 	assert [row.name for row in shown] == [event]
 	on_the_users_clock = (
@@ -440,7 +441,7 @@ def test_a_planned_interaction_turns_overdue_when_its_time_passes():
 		}
 	).insert()
 
-	interactions.mark_overdue()
+	next_interaction.mark_overdue()
 
 	assert next_of(client).interaction_status == "Overdue"
 	assert next_of(task_client).interaction_status == "Planned"
@@ -562,8 +563,8 @@ def test_a_sales_user_who_cannot_read_a_client_cannot_see_its_interactions(restr
 	assert task not in [row.name for row in todos]
 	assert not [row for row in todos if row.reference_type == "Event" and row.reference_name in events]
 	with pytest.raises(frappe.PermissionError):
-		api.get_open_activities("Client", hidden.name)
-	assert api.get_open_activities("Client", mine.name)["events"]
+		api.get_client_activities(hidden.name)
+	assert api.get_client_activities(mine.name)["events"]
 	rows = report.get_interactions(frappe._dict())
 	assert {row.client for row in rows} == {mine.name}
 	with pytest.raises(frappe.PermissionError):
@@ -583,7 +584,7 @@ def test_whoever_may_read_the_client_sees_a_colleagues_private_interaction(commi
 	frappe.set_user(fixtures.SALES_MANAGER)
 	assert frappe.get_doc("Event", event).event_type == "Private"
 	assert frappe.has_permission("Event", "read", doc=event)
-	assert [row.name for row in api.get_open_activities("Client", client.name)["events"]] == [event]
+	assert [row.name for row in api.get_client_activities(client.name)["events"]] == [event]
 	frappe.set_user("Administrator")
 	status, body = http.call(frappe.local.site, "GET", f"/api/resource/Event/{event}", None, token)
 	assert status == 200, body

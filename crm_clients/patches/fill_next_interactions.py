@@ -2,7 +2,7 @@
 
 import frappe
 
-from crm_clients.interactions import update_next_interactions
+from crm_clients.interactions.next_interaction import update_next_interactions
 
 
 def execute():

@@ -218,11 +218,12 @@ def make_overdue_interaction(client: str) -> None:
 	Administrator is responsible for it: a notification to a Russian-speaking user, sent from here (in English),
 	would fill Frappe's cache of Russian translations with English country names (`get_translated_countries`
 	reads the language of the request, not the one asked for) — «Россия» would be «Russia» for the run."""
-	from crm_clients import interactions, planning
+	from crm_clients.interactions import next_interaction, planning
+	from crm_clients.vocabulary import CALL
 
-	event = planning.plan_interaction(client, interactions.CALL, str(add_to_date(now_datetime(), hours=1)))
+	event = planning.plan_interaction(client, CALL, str(add_to_date(now_datetime(), hours=1)))
 	frappe.db.set_value("Event", event, "starts_on", add_to_date(now_datetime(), hours=-1))
-	interactions.update_next_interaction(client)
+	next_interaction.update_next_interaction(client)
 
 
 def reset_list_settings(users) -> None:

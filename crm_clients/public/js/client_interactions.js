@@ -3,7 +3,7 @@
 
 // Interactions with a Client on its form (hooks.py doctype_js): ERPNext's Activities and Notes, as on a Lead or a
 // Prospect, and the dialogs to plan an interaction and to record how it went. The rules are on the server
-// (crm_clients/interactions.py, planning.py): these dialogs only ask.
+// (crm_clients/interactions/): these dialogs only ask.
 
 frappe.provide("crm_clients.interactions");
 
@@ -14,10 +14,12 @@ frappe.ui.form.on("Client", {
 });
 
 Object.assign(crm_clients.interactions, {
-	KINDS: ["Call", "Meeting", "Email", "Other"],
-
-	kind_label(kind) {
-		return crm_clients.client.kind_labels()[kind] || "";
+	// the kinds one plans, in the app's words (crm_clients/vocabulary.py, sent with the boot)
+	plannable_kinds() {
+		const kinds = frappe.boot.crm_clients.kinds;
+		return Object.keys(kinds)
+			.filter((kind) => kinds[kind].plannable)
+			.map((kind) => ({ value: kind, label: kinds[kind].label }));
 	},
 
 	refresh(frm) {
@@ -58,10 +60,7 @@ Object.assign(crm_clients.interactions, {
 					label: __("Kind"),
 					reqd: 1,
 					default: "Call",
-					options: crm_clients.interactions.KINDS.map((kind) => ({
-						value: kind,
-						label: crm_clients.interactions.kind_label(kind),
-					})),
+					options: crm_clients.interactions.plannable_kinds(),
 				},
 				{
 					fieldname: "starts_on",
@@ -185,10 +184,48 @@ Object.assign(crm_clients.interactions, {
 });
 
 // ERPNext's Activities (erpnext/public/js/utils/crm_activities.js), reused for its list of open tasks and
-// events and its New Task button. Two of its actions do not fit a Client: its New Event opens Frappe's generic
-// composer (no end time, no contact person, no "already happened"), and its completion checkbox closes the
-// Event or ToDo at once without asking how it went.
+// events and its New Task button. Three of its parts do not fit a Client: it asks ERPNext's
+// get_open_activities, which answers for any document without asking who may read it (the Client's data comes
+// from the app's own method, which does, and gives the events' times on the user's clock); its New Event opens
+// Frappe's generic composer (no end time, no contact person, no "already happened"); and its completion
+// checkbox closes the Event or ToDo at once without asking how it went.
 crm_clients.interactions.ClientActivities = class ClientActivities extends erpnext.utils.CRMActivities {
+	// ERPNext's refresh (the same steps), with the Client's data from the app
+	refresh() {
+		$(this.open_activities_wrapper).empty();
+		const form_footer = this.form_wrapper.find(".form-footer");
+		// all activities: the form's timeline, moved into the tab once
+		if (!$(this.all_activities_wrapper).find(".form-footer").length) {
+			this.all_activities_wrapper.empty();
+			$(form_footer).appendTo(this.all_activities_wrapper);
+			$(this.all_activities_wrapper).removeClass("frappe-control");
+			$(".timeline-actions").find(".btn-default").hide();
+			$(".comment-box").hide();
+			$($(".timeline-content").find(".nav-link")[0]).tab("show");
+		}
+		frappe
+			.xcall("crm_clients.api.get_client_activities", { client: this.frm.doc.name })
+			.then((activities) => {
+				// ERPNext's template: open tasks and events (and, on v16, the closed ones)
+				$(frappe.render_template("crm_activities", activities)).appendTo(
+					this.open_activities_wrapper
+				);
+				const me = this;
+				$(".open-tasks")
+					.find(".completion-checkbox")
+					.on("click", function () {
+						me.update_status(this, "ToDo");
+					});
+				$(".open-events")
+					.find(".completion-checkbox")
+					.on("click", function () {
+						me.update_status(this, "Event");
+					});
+				this.create_task();
+				this.create_event();
+			});
+	}
+
 	create_event() {
 		$(this.open_activities_wrapper)
 			.find(".new-event-btn")

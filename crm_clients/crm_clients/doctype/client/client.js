@@ -10,13 +10,12 @@ frappe.ui.form.on("Client", {
 			frappe.meta.get_docfield("Client", fieldname).formatter = (value) =>
 				value ? frappe.utils.escape_html(__(value, null, "Client")) : "";
 		}
-		// the next interaction's kind and state in the app's words
-		const kinds = crm_clients.client.kind_labels();
+		// the next interaction's kind and state in the app's words (crm_clients/vocabulary.py, with the boot)
+		const { kinds, interaction_statuses } = frappe.boot.crm_clients;
 		frappe.meta.get_docfield("Client", "next_interaction_type").formatter = (value) =>
-			frappe.utils.escape_html(kinds[value] || "");
-		const states = crm_clients.client.interaction_status_labels();
+			frappe.utils.escape_html((kinds[value] || {}).label || "");
 		frappe.meta.get_docfield("Client", "interaction_status").formatter = (value) =>
-			frappe.utils.escape_html(states[value] || "");
+			frappe.utils.escape_html((interaction_statuses[value] || {}).label || "");
 	},
 
 	refresh(frm) {

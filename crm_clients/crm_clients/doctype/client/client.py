@@ -8,7 +8,8 @@ from frappe.model.document import Document
 from frappe.model.workflow import validate_workflow
 from frappe.utils import cstr, get_link_to_form, now
 
-from crm_clients import contacts, conversion, data_quality, history, interactions, leads, route, status
+from crm_clients import contacts, conversion, data_quality, history, leads, route, status
+from crm_clients.interactions import lifecycle, next_interaction
 from crm_clients.savepoints import all_or_nothing
 
 
@@ -54,7 +55,7 @@ class Client(Document):
 	- the Contacts' links to the Client follow its contact rows, and go with the Client;
 	- uniqueness lives in the database: one Client per ИНН+КПП (`tax_key`) and per source Lead (`lead`);
 	- its next interaction (`next_interaction`, `next_interaction_type`, `interaction_status`) is derived from
-	  its Events and ToDos whenever they change (`interactions.py`), never from a save of the Client.
+	  its Events and ToDos whenever they change (`interactions/`), never from a save of the Client.
 	"""
 
 	def onload(self):
@@ -85,8 +86,8 @@ class Client(Document):
 		leads.link_source_lead(self)
 
 	def on_trash(self):
-		interactions.check_can_delete(self)
-		interactions.detach_closed_events(self)
+		lifecycle.check_can_delete(self)
+		lifecycle.detach_closed_events(self)
 		contacts.unlink_client(self)
 		leads.release_leads(self)
 
@@ -94,7 +95,7 @@ class Client(Document):
 		"""The next interaction comes from the Client's Events and ToDos (kept by their own changes), whatever a
 		request sends: a save keeps what the database has."""
 		before = self.get_doc_before_save()
-		for fieldname, empty in interactions.NO_NEXT_INTERACTION.items():
+		for fieldname, empty in next_interaction.NO_NEXT_INTERACTION.items():
 			self.set(fieldname, before.get(fieldname) if before else empty)
 
 	def stamp_notes(self):
@@ -184,7 +185,7 @@ class Client(Document):
 		finally:
 			self.flags.converting_in_save = False
 		# the conversion moved the Client's open tasks to the Customer
-		self.update(interactions.next_interaction_values(self.name))
+		self.update(next_interaction.next_interaction_values(self.name))
 
 	def convert(self) -> str:
 		"""Turn the saved Client into a Customer, or return the Customer it has: permission-checked, all or nothing.

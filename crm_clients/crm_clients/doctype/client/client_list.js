@@ -5,25 +5,6 @@
 frappe.provide("crm_clients.client");
 
 Object.assign(crm_clients.client, {
-	// the kinds and states of interactions, in the app's words
-	kind_labels() {
-		return {
-			Call: __("Call", null, "Client"),
-			Meeting: __("Meeting", null, "Client"),
-			Email: __("Email", null, "Client"),
-			Other: __("Other", null, "Client"),
-			Task: __("Task", null, "Client"),
-		};
-	},
-
-	interaction_status_labels() {
-		return {
-			"Not Planned": __("Not Planned", null, "Client"),
-			Planned: __("Planned", null, "Client"),
-			Overdue: __("Overdue", null, "Client"),
-		};
-	},
-
 	// the next interaction: when (the day, without the year when it is this one, and the time; a task: its
 	// day), red when overdue, and its kind
 	format_next_interaction(value, doc) {
@@ -32,21 +13,20 @@ Object.assign(crm_clients.client, {
 		// as the server says (the list's filter too); a planned one turns overdue within minutes of its time
 		const overdue = doc.interaction_status === "Overdue";
 		const when = crm_clients.client.short_when(value, task);
-		const kind = crm_clients.client.kind_labels()[doc.next_interaction_type] || "";
+		// the kinds and states of interactions in the app's words (crm_clients/vocabulary.py, with the boot)
+		const { kinds, interaction_statuses } = frappe.boot.crm_clients;
+		const kind = kinds[doc.next_interaction_type];
 		const full = task
 			? frappe.datetime.str_to_user(value.slice(0, 10))
 			: frappe.datetime.str_to_user(frappe.datetime.convert_to_user_tz(value));
-		const title = [full, kind, overdue ? __("Overdue", null, "Client") : ""].filter(Boolean).join(" · ");
+		const title = [full, kind && kind.label, overdue ? interaction_statuses.Overdue.label : ""]
+			.filter(Boolean)
+			.join(" · ");
 		// the kind is an icon (as in ERPNext's Activities), its name in the tooltip
-		const icon = frappe.utils.icon(crm_clients.client.kind_icon(doc.next_interaction_type), "xs");
+		const icon = frappe.utils.icon(kind ? kind.icon : "calendar", "xs");
 		return `<span class="${overdue ? "text-danger" : ""}" title="${frappe.utils.escape_html(
 			title
 		)}">${icon} ${frappe.utils.escape_html(when)}</span>`;
-	},
-
-	kind_icon(kind) {
-		const icons = { Call: "call", Meeting: "share-people", Email: "mail", Task: "small-message" };
-		return icons[kind] || "calendar";
 	},
 
 	short_when(value, task) {
@@ -82,9 +62,9 @@ frappe.listview_settings["Client"] = {
 		}
 		const interactions = listview.page.fields_dict.interaction_status;
 		if (interactions) {
-			const labels = crm_clients.client.interaction_status_labels();
+			const states = frappe.boot.crm_clients.interaction_statuses;
 			interactions.df.options = [""].concat(
-				Object.keys(labels).map((value) => ({ value: value, label: labels[value] }))
+				Object.keys(states).map((value) => ({ value: value, label: states[value].label }))
 			);
 			interactions.set_options();
 		}

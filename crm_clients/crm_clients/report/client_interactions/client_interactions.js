@@ -10,14 +10,13 @@ frappe.query_reports["Client Interactions"] = {
 			fieldname: "kind",
 			label: __("Kind"),
 			fieldtype: "Select",
-			options: [
-				"",
-				{ value: "Call", label: __("Call", null, "Client") },
-				{ value: "Meeting", label: __("Meeting", null, "Client") },
-				{ value: "Email", label: __("Email", null, "Client") },
-				{ value: "Other", label: __("Other", null, "Client") },
-				{ value: "Task", label: __("Task", null, "Client") },
-			],
+			// the app's kinds, in its words (crm_clients/vocabulary.py, sent with the boot)
+			options: [""].concat(
+				Object.entries(frappe.boot.crm_clients.kinds).map(([value, kind]) => ({
+					value: value,
+					label: kind.label,
+				}))
+			),
 		},
 		{ fieldname: "responsible", label: __("Responsible"), fieldtype: "Link", options: "User" },
 		{ fieldname: "mine", label: __("My Interactions"), fieldtype: "Check" },
@@ -25,13 +24,18 @@ frappe.query_reports["Client Interactions"] = {
 			fieldname: "status",
 			label: __("Status"),
 			fieldtype: "Select",
-			options: [
-				"",
-				{ value: "Planned", label: __("Planned", null, "Client") },
-				{ value: "Overdue", label: __("Overdue", null, "Client") },
-				{ value: "Done", label: __("Done", null, "Client") },
-				{ value: "Cancelled", label: __("Cancelled", null, "Client") },
-			],
+			// an interaction is planned or overdue (the app's words) while open, then done or cancelled
+			options: [""]
+				.concat(
+					["Planned", "Overdue"].map((value) => ({
+						value: value,
+						label: frappe.boot.crm_clients.interaction_statuses[value].label,
+					}))
+				)
+				.concat([
+					{ value: "Done", label: __("Done", null, "Client") },
+					{ value: "Cancelled", label: __("Cancelled", null, "Client") },
+				]),
 		},
 		{
 			fieldname: "group_by",
