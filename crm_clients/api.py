@@ -5,7 +5,7 @@ from frappe import _
 
 from crm_clients import contacts, conversion
 from crm_clients import leads as client_leads
-from crm_clients.intake import business_cards, importer, spreadsheet
+from crm_clients.intake import business_cards, importer, lead_source, spreadsheet
 from crm_clients.interactions import activities, planning
 
 
@@ -61,8 +61,9 @@ def make_client_from_lead(source_name: str, target_doc: str | dict | None = None
 
 @frappe.whitelist(methods=["POST"])
 def make_clients_from_leads(leads: list[str] | str) -> dict:
-	"""Clients for the selected Leads: the summary, or for more than 20 Leads the background job's id."""
-	return client_leads.make_clients(leads)
+	"""Clients for the selected Leads: the summary, or for more than 20 Leads the background job's `{"job"}`
+	(its summary when it ends: `get_import_summary`)."""
+	return lead_source.make_clients(leads)
 
 
 @frappe.whitelist()
@@ -83,7 +84,7 @@ def import_clients(file_url: str, create_missing_masters: bool | int | str = 0) 
 
 @frappe.whitelist()
 def get_import_summary(job: str) -> dict | None:
-	"""The summary of the caller's background import once it has ended."""
+	"""The summary of the caller's background job (an import, or Clients from Leads) once it has ended."""
 	return importer.get_summary(job)
 
 

@@ -14,8 +14,11 @@ from contextlib import contextmanager, nullcontext
 
 import frappe
 from frappe import _
+from frappe.utils import validate_email_address
 
 from crm_clients import naming
+from crm_clients.intake import phones
+from crm_clients.intake.records import FAX, MOBILE, Person, Phone
 
 CONTACT_DETAIL_FIELDS = ("full_name", "phone", "mobile_no", "email_id")
 ROW_FIELDS = ("full_name", "phone", "email")
@@ -94,7 +97,7 @@ def contact_row_values(contact: str | None) -> dict | None:
 	return get_contact_details([contact]).get(contact) if contact else None
 
 
-def on_contact_update(contact, method=None) -> None:
+def on_contact_update(contact) -> None:
 	"""A Contact's new name, phone or e-mail reach every contact row that shows it (Contact.on_update)."""
 	values = row_values(contact)
 	rows = frappe.get_all(
@@ -196,36 +199,147 @@ def link_to(
 			insert_link(parenttype, parent, link_doctype, link_name, link_title)
 
 
-# New Contacts
+# Persons: one matching rule and one way to make a Contact, for every way a person comes in (the new-contact
+# dialog, a Lead, a sheet, a vCard, a business card)
 
 
-def create_contact(
-	first_name: str, last_name: str | None = None, email: str | None = None, phone: str | None = None
-):
-	"""A new Contact from the «Новое контактное лицо» dialog; an existing Contact with the same email is reused."""
-	first_name = (first_name or "").strip()
-	if not first_name:
-		frappe.throw(_("First Name is required."), frappe.MandatoryError)
-	email = (email or "").strip()
-	existing = find_contact_by_email(email)
-	if existing:
-		frappe.msgprint(
-			_("Contact {0} already has email {1}: it was chosen instead of creating another.").format(
-				frappe.bold(existing), email
-			),
-			alert=True,
-		)
-		return existing
+def find_person(person: Person) -> str | None:
+	"""The Contact of this person that the user may read: by e-mail, then by phone number (compared in E.164
+	form, "8 (495) 123-45-67" is "+74951234567"), the oldest first. A Contact the user may not read is never
+	returned, nor said to exist: the caller makes the person a Contact of their own."""
+	for email in clean_emails(person.emails):
+		found = readable(contacts_with_email(email))
+		if found:
+			return found
+	for phone in person.phones:
+		e164 = phones.normalize(phone.number)
+		found = e164 and readable(contacts_with_phone(e164))
+		if found:
+			return found
+	return None
+
+
+def readable(contacts: list[str]) -> str | None:
+	return next((name for name in contacts if frappe.has_permission("Contact", "read", doc=name)), None)
+
+
+def contacts_with_email(email: str) -> list[str]:
+	return frappe.get_all(
+		"Contact Email",
+		filters={"email_id": email, "parenttype": "Contact"},
+		pluck="parent",
+		order_by="creation asc",
+		limit=5,
+	)
+
+
+def contacts_with_phone(e164: str) -> list[str]:
+	"""By the rows' indexed E.164 key (`overrides.contact.validate` keeps it)."""
+	return frappe.get_all(
+		"Contact Phone",
+		filters={"phone_key": e164, "parenttype": "Contact"},
+		pluck="parent",
+		order_by="creation asc",
+		limit=5,
+	)
+
+
+def clean_emails(emails: list[str]) -> list[str]:
+	"""The person's e-mail addresses, trimmed, lower case, once each; an invalid one is refused."""
+	result = []
+	for email in emails:
+		email = (email or "").strip().strip("<>").lower()
+		if email.startswith("mailto:"):
+			email = email[len("mailto:") :]
+		if not email:
+			continue
+		if not validate_email_address(email):
+			frappe.throw(
+				_("{0} is not a valid e-mail address.").format(frappe.bold(email)), InvalidPersonError
+			)
+		if email not in result:
+			result.append(email)
+	return result
+
+
+class InvalidPersonError(frappe.ValidationError):
+	"""A person's e-mail or phone cannot be stored as it is."""
+
+
+def make_contact(
+	person: Person,
+	company_name: str | None = None,
+	links: list[tuple[str, str, str | None]] = (),
+	strict_phones: bool = True,
+	bulk: bool = False,
+) -> str:
+	"""A new Contact of the person: name, position, e-mails (the first primary), phones (every number once; the
+	first mobile the primary mobile, the first other the primary phone) and links (doctype, name, title).
+
+	`strict_phones`: a number that is not a phone number is refused (cards and sheets); otherwise it is kept as
+	typed (a Lead's, which ERPNext took as it was). `bulk`: people brought in by the hundred (see
+	`insert_contact`)."""
+	emails = clean_emails(person.emails)
+	first_name = person.first_name or person.last_name
 	contact = frappe.new_doc("Contact")
-	contact.first_name = first_name
-	contact.last_name = (last_name or "").strip()
-	if email:
-		contact.append("email_ids", {"email_id": email, "is_primary": 1})
-	phones = [{"phone": phone.strip(), "is_primary_phone": 1}] if (phone or "").strip() else []
-	return insert_contact(contact, phones).name
+	contact.update(
+		{
+			"first_name": first_name
+			or (emails[0] if emails else person.phones[0].number if person.phones else ""),
+			"middle_name": person.middle_name or None,
+			"last_name": (person.last_name if person.first_name else "") or None,
+			"salutation": person.salutation or None,
+			"designation": person.designation or None,
+			"company_name": company_name,
+		}
+	)
+	if not contact.first_name:
+		frappe.throw(_("First Name is required."), frappe.MandatoryError)
+	for index, email in enumerate(emails):
+		contact.append("email_ids", {"email_id": email, "is_primary": 1 if index == 0 else 0})
+	for link_doctype, link_name, link_title in links:
+		contact.append(
+			"links", {"link_doctype": link_doctype, "link_name": link_name, "link_title": link_title}
+		)
+	insert_contact(contact, phone_rows(person.phones, strict_phones), bulk=bulk)
+	return contact.name
 
 
-def insert_contact(contact, phones: list[dict], bulk: bool = False):
+def phone_rows(numbers: list[Phone], strict: bool = True) -> list[dict]:
+	"""Contact Phone rows: every number once; the first mobile is the primary mobile, the first other (not a
+	fax) the primary phone."""
+	rows, seen = [], set()
+	for phone in numbers:
+		if not (phone.number or "").strip():
+			continue
+		e164 = phones.normalize(phone.number)
+		text = phones.format_for_contact(phone.number) if e164 else None
+		if not text:
+			if strict:
+				frappe.throw(
+					_("{0} is not a phone number.").format(frappe.bold(phone.number)), InvalidPersonError
+				)
+			text = phone.number.strip()
+		key = e164 or text
+		if key in seen:
+			continue
+		seen.add(key)
+		mobile = phone.kind == MOBILE
+		rows.append(
+			{
+				"phone": text,
+				"is_primary_mobile_no": 1
+				if mobile and not any(row["is_primary_mobile_no"] for row in rows)
+				else 0,
+				"is_primary_phone": 1
+				if not mobile and phone.kind != FAX and not any(row["is_primary_phone"] for row in rows)
+				else 0,
+			}
+		)
+	return rows
+
+
+def insert_contact(contact, phone_rows: list[dict], bulk: bool = False):
 	"""Insert a new Contact, then add its phone numbers.
 
 	Named as Frappe names it (crm_clients/naming.py: without scanning every Contact for a common name).
@@ -236,9 +350,9 @@ def insert_contact(contact, phones: list[dict], bulk: bool = False):
 	"""
 	with without_gravatar_lookup() if bulk else nullcontext():
 		contact.insert(set_name=naming.contact_name(contact))
-	for phone in phones:
-		contact.append("phone_nos", phone)
-	if phones:
+	for row in phone_rows:
+		contact.append("phone_nos", row)
+	if phone_rows:
 		# part of creating the Contact, whose right `insert` has just checked (a user may create Contacts
 		# without the right to edit them)
 		checked, contact.flags.ignore_permissions = contact.flags.ignore_permissions, True
@@ -250,10 +364,14 @@ def insert_contact(contact, phones: list[dict], bulk: bool = False):
 
 @contextmanager
 def without_gravatar_lookup():
-	"""Frappe's import mode around a Contact's save: `frappe.utils.has_gravatar` looks for a picture at
-	gravatar.com on every save of a Contact with an e-mail and no image — an HTTP request, and a DNS timeout on
-	a server without internet — except during imports. Only for the Contact's own save, whose defaults are
-	already set (`frappe.new_doc`)."""
+	"""Frappe's import mode around the save of a Contact the app has just built itself.
+
+	`frappe.utils.has_gravatar` asks gravatar.com for a picture on every save of a Contact with an e-mail and no
+	image — an HTTP request, and a DNS timeout on a server without internet — except in Frappe's import mode,
+	which Frappe's Data Import turns on for the same reason. The mode is on for this one Contact's save only, and
+	what else it skips there does not apply: the app sets the Contact's fields itself (no Select values of a
+	user's to check) and names it (`naming.contact_name`). Every other document of the record (the Client, its
+	Addresses) is saved in the normal mode."""
 	previous = frappe.flags.in_import
 	frappe.flags.in_import = True
 	try:
@@ -262,10 +380,29 @@ def without_gravatar_lookup():
 		frappe.flags.in_import = previous
 
 
-def find_contact_by_email(email: str | None) -> str | None:
-	if not email:
-		return None
-	return frappe.db.get_value("Contact Email", {"email_id": email, "parenttype": "Contact"}, "parent")
+def create_contact(
+	first_name: str, last_name: str | None = None, email: str | None = None, phone: str | None = None
+) -> str:
+	"""A Contact for the «Новое контактное лицо» dialog: the user's Contact with this e-mail or phone when the
+	user may read it (told so), else a new one — a Contact the user may not read is never shown nor reused."""
+	person = Person(
+		first_name=(first_name or "").strip(),
+		last_name=(last_name or "").strip(),
+		emails=[email] if (email or "").strip() else [],
+		phones=[Phone((phone or "").strip())] if (phone or "").strip() else [],
+	)
+	if not person.first_name:
+		frappe.throw(_("First Name is required."), frappe.MandatoryError)
+	existing = find_person(person)
+	if existing:
+		frappe.msgprint(
+			_(
+				"Contact {0} already has this e-mail or phone: it was chosen instead of creating another."
+			).format(frappe.bold(existing)),
+			alert=True,
+		)
+		return existing
+	return make_contact(person, strict_phones=False)
 
 
 def contact_summary(contact: str) -> dict:

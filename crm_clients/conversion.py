@@ -9,11 +9,10 @@ import frappe
 from frappe import _
 from frappe.utils import get_link_to_form
 
-from crm_clients import contacts, history, naming
+from crm_clients import contacts, history, masters, naming
+from crm_clients.requisites import register
 
 CONVERSION_SAVEPOINT = "crm_clients_conversion"
-# room for ERPNext's " - 12" suffix in a 140-character name
-CUSTOMER_NAME_LENGTH = 130
 
 
 def can_convert(client) -> bool:
@@ -24,6 +23,7 @@ def can_convert(client) -> bool:
 
 
 def check_can_convert(client) -> None:
+	register.check_can_convert(client)  # a liquidated company: only after a Sales Master Manager confirms
 	if not can_convert(client):
 		raise frappe.PermissionError(
 			_(
@@ -150,32 +150,15 @@ def create_customer(client):
 			"tax_id": client.tax_id,
 			"customer_group": get_customer_group(),
 			"territory": get_territory(client.business_region),
-			"industry": get_industry_type(client.industry),
+			"industry": masters.industry_type_of(client.industry),
 			"lead_name": client.lead if client.lead and frappe.db.exists("Lead", client.lead) else None,
 			"customer_primary_contact": contacts.get_primary_contact(client),
 			"client": client.name,
 		}
 	)
-	customer.insert(set_name=customer_docname(client))
+	customer.insert(set_name=naming.customer_name(client))
 	customer.add_comment("Info", _("Created from Client {0}").format(get_link_to_form("Client", client.name)))
 	return customer
-
-
-def customer_docname(client) -> str | None:
-	"""The new Customer's name when ERPNext names Customers by their name (None: its naming series decides).
-
-	Any saved Client converts: its name made acceptable to Frappe and ERPNext — no "<" or ">", not a Customer
-	Group's name, not "Customer" or "New Customer…", room for a suffix — and unique the way ERPNext makes
-	it (" - 1", " - 2"…). The Customer's `customer_name` keeps the Client's name as it is.
-	"""
-	if frappe.defaults.get_global_default("cust_master_name") != "Customer Name":
-		return None
-	name = " ".join(client.client_name.replace("<", "‹").replace(">", "›").split())[:CUSTOMER_NAME_LENGTH]
-	if name == "Customer" or name.startswith("New Customer"):
-		name = f"«{name}»"
-	if frappe.db.exists("Customer Group", name):
-		name = f"{name} ({client.name})"
-	return naming.append_number_if_name_exists("Customer", name, separator=" - ")
 
 
 def get_customer_group() -> str:
@@ -196,7 +179,7 @@ def get_customer_group() -> str:
 def get_territory(business_region: str | None) -> str | None:
 	"""The region's Territory, else Selling Settings' default, else the root Territory."""
 	territory = (
-		get_mapped_territory(business_region)
+		masters.territory_of(business_region)
 		or frappe.db.get_single_value("Selling Settings", "territory")
 		or frappe.db.get_value("Territory", {"is_group": 1, "parent_territory": ("is", "not set")}, "name")
 	)
@@ -225,31 +208,17 @@ def check_usable_master(doctype: str, name: str, label: str) -> None:
 		)
 
 
-def get_mapped_territory(business_region: str | None) -> str | None:
-	"""The region's Territory, else a Territory of the same name, else none."""
-	return erpnext_master_for("Business Region", "territory", "Territory", business_region)
-
-
-def get_industry_type(industry: str | None) -> str | None:
-	"""The industry's Industry Type, else an Industry Type of the same name, else none."""
-	return erpnext_master_for("Industry", "industry_type", "Industry Type", industry)
-
-
-def erpnext_master_for(
-	doctype: str, mapping_field: str, erpnext_doctype: str, name: str | None
-) -> str | None:
-	"""The ERPNext master our master `name` maps to, else the ERPNext master of the same name, else none."""
-	if not name:
-		return None
-	mapped = frappe.db.get_value(doctype, name, mapping_field)
-	if mapped:
-		return mapped
-	return name if frappe.db.exists(erpnext_doctype, name) else None
-
-
 def link_contacts(client, customer) -> None:
 	contacts.link_to(
 		"Contact", [row.contact for row in client.contacts], "Customer", customer.name, customer.customer_name
+	)
+	# the Client's own Addresses (its legal address from the register) go with its people
+	contacts.link_to(
+		"Address",
+		contacts.linked_to("Address", "Client", client.name),
+		"Customer",
+		customer.name,
+		customer.customer_name,
 	)
 	primary = contacts.get_primary_contact(client)
 	if primary and not customer.customer_primary_contact:

@@ -7,35 +7,8 @@ from frappe import _
 from frappe.utils import get_link_to_form
 
 from crm_clients import tax_ids
+from crm_clients.vocabulary import LEGAL_FORMS, RUSSIA
 
-RUSSIA = "Russian Federation"
-
-# Legal forms ignored when comparing Client names
-LEGAL_FORMS = (
-	"ооо",
-	"оао",
-	"зао",
-	"пао",
-	"нао",
-	"ао",
-	"ип",
-	"нко",
-	"ано",
-	"фгуп",
-	"гуп",
-	"муп",
-	"llc",
-	"ltd",
-	"limited",
-	"inc",
-	"corp",
-	"gmbh",
-	"ag",
-	"plc",
-	"jsc",
-	"pjsc",
-	"co",
-)
 _QUOTES = re.compile(r"[\"'«»“”„‘’`]")
 _PUNCTUATION = re.compile(r"[.,;:()\-]")
 _SPACES = re.compile(r"\s+")
@@ -66,9 +39,6 @@ def problem_message(problem: str) -> str:
 		tax_ids.CHECK_DIGIT_WRONG: _("check digit is wrong"),
 		tax_ids.KPP_LENGTH: _("must have 9 characters"),
 		tax_ids.KPP_FORMAT: _("must be 4 digits, 2 digits or capital Latin letters, then 3 digits"),
-		tax_ids.OGRN_LENGTH: _("must have 13 digits"),
-		tax_ids.OGRNIP_LENGTH: _("must have 15 digits"),
-		tax_ids.OGRN_FORMAT: _("is not a valid number"),
 	}
 	return messages[problem]
 
@@ -140,7 +110,7 @@ def normalize_name(name: str | None) -> str:
 def warn_about_similar_names(client) -> None:
 	if not client.normalized_name:
 		return
-	similar = frappe.get_all(
+	similar = frappe.get_list(  # only Clients the user may read are named
 		"Client",
 		filters={"normalized_name": client.normalized_name, "name": ("!=", client.name or "")},
 		fields=["name", "client_name"],

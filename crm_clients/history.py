@@ -36,7 +36,7 @@ def copy_notes(client, customer) -> None:
 			get_fullname(note.added_by) if note.added_by else _("unknown"),
 			format_datetime(note.added_on) if note.added_on else "",
 		)
-		insert_comment(customer, f"<p>{header}</p>{note.note or ''}", note.added_by)
+		customer.add_comment("Comment", f"<p>{header}</p>{note.note or ''}", note.added_by)
 
 
 def copy_comments(client, customer) -> None:
@@ -54,21 +54,7 @@ def copy_comments(client, customer) -> None:
 		order_by="creation asc",
 	)
 	for comment in comments:
-		insert_comment(customer, comment.content, comment.comment_email, comment.comment_by)
-
-
-def insert_comment(doc, content, comment_email=None, comment_by=None):
-	return frappe.get_doc(
-		{
-			"doctype": "Comment",
-			"comment_type": "Comment",
-			"comment_email": comment_email or frappe.session.user,
-			"comment_by": comment_by,
-			"reference_doctype": doc.doctype,
-			"reference_name": doc.name,
-			"content": content,
-		}
-	).insert(ignore_permissions=True)
+		customer.add_comment("Comment", comment.content, comment.comment_email, comment.comment_by)
 
 
 def move_open_tasks(client, customer) -> None:

@@ -20,7 +20,11 @@ add_to_apps_screen = [
 
 # Desk-wide script: the search bar's «Клиенты» opens the Client list; «Search for …» lists the Clients the app
 # finds (crm_clients.search.search_bar_clients) first, beside Frappe's own global search results
-app_include_js = "/assets/crm_clients/js/desk.js"
+app_include_js = [
+	"/assets/crm_clients/js/desk.js",
+	# one way to show the result of Clients coming in (Leads, sheets, vCards), one listener for its jobs
+	"/assets/crm_clients/js/intake.js",
+]
 
 # Forms and lists of ERPNext doctypes extended by this app
 doctype_js = {
@@ -38,10 +42,10 @@ after_migrate = "crm_clients.setup.install.after_migrate"
 before_uninstall = "crm_clients.setup.install.before_uninstall"
 
 doc_events = {
-	"Lead": {"on_trash": "crm_clients.leads.on_lead_trash"},
+	"Lead": {"on_trash": "crm_clients.overrides.lead.on_trash"},
 	"Contact": {
-		"validate": "crm_clients.intake.phones.set_phone_keys",
-		"on_update": "crm_clients.contacts.on_contact_update",
+		"validate": "crm_clients.overrides.contact.validate",
+		"on_update": "crm_clients.overrides.contact.on_update",
 	},
 	# interactions with Clients: from any place an Event or a ToDo is changed (crm_clients/interactions/)
 	"Event": {

@@ -1,4 +1,5 @@
-"""Free names for the documents the app names after people and companies, found through the primary key.
+"""The names the app gives the documents it names after people and companies: Contacts (as Frappe's
+`Contact.autoname`) and Customers (as ERPNext's `Customer.autoname` by Customer Name).
 
 Frappe's `append_number_if_name_exists` — how a Contact named after a person ("Иван Петров-3") and ERPNext's
 Customer named after the Client ("Ромашка - 2") get a name already taken — looks for the highest number with a
@@ -9,6 +10,8 @@ with "Name<separator>": a range of the primary key.
 
 import frappe
 from frappe.contacts.doctype.contact.contact import get_full_name
+
+CUSTOMER_NAME_LENGTH = 130  # room for ERPNext's " - N" within Frappe's 140 characters
 
 
 def append_number_if_name_exists(doctype: str, value: str, separator: str = "-") -> str:
@@ -31,6 +34,23 @@ def contact_name(contact) -> str:
 		name = f"{name}-{link.link_name.strip()}"
 		break
 	return append_number_if_name_exists("Contact", name)
+
+
+def customer_name(client) -> str | None:
+	"""The new Customer's name when ERPNext names Customers by their name (None: its naming series decides).
+
+	Any saved Client converts: its name made acceptable to Frappe and ERPNext — no "<" or ">", not a Customer
+	Group's name, not "Customer" or "New Customer…", room for a suffix — and unique the way ERPNext makes
+	it (" - 1", " - 2"…). The Customer's `customer_name` keeps the Client's name as it is.
+	"""
+	if frappe.defaults.get_global_default("cust_master_name") != "Customer Name":
+		return None
+	name = " ".join(client.client_name.replace("<", "‹").replace(">", "›").split())[:CUSTOMER_NAME_LENGTH]
+	if name == "Customer" or name.startswith("New Customer"):
+		name = f"«{name}»"
+	if frappe.db.exists("Customer Group", name):
+		name = f"{name} ({client.name})"
+	return append_number_if_name_exists("Customer", name, separator=" - ")
 
 
 def escape_like(text: str) -> str:

@@ -5,11 +5,8 @@
 - otherwise Open.
 """
 
-OPEN = "Open"
-PENDING = "Pending Conversion"
-CONVERTED = "Converted"
-
-ALL = (OPEN, PENDING, CONVERTED)
+from crm_clients.vocabulary import CONVERTED, OPEN, PENDING
+from crm_clients.vocabulary import STATUSES as ALL
 
 
 def derive(customer: str | None, state_status: str | None) -> str:

@@ -1,27 +1,23 @@
-"""Russian tax identifiers: ИНН, КПП, ОГРН, ОГРНИП.
+"""Russian tax identifiers: ИНН and КПП.
 
-The check digits of ИНН and ОГРН are python-stdnum's (`stdnum.ru.inn`, `stdnum.ru.ogrn`, maintained and widely
-used). This module adds what stdnum lacks:
+The check digits of ИНН are python-stdnum's (`stdnum.ru.inn`, maintained and widely used). This module adds
+what stdnum lacks:
 
 * the length a client type needs (10 digits for a company, 12 for an individual);
 * refusing inner spaces and dashes instead of silently removing them (stdnum's `compact` strips them);
 * КПП, which stdnum does not know: 9 characters — 4 digits, 2 digits or capital Latin letters, 3 digits
   (no check digit);
-* ОГРНИП: stdnum takes the 15th digit as (first 14 digits mod 13) without the final mod 10, so it refuses
-  every valid ОГРНИП whose remainder is 10–12; the rule of the ФНС is (mod 13) mod 10;
 * problem codes. The Frappe layer (`data_quality`) turns each code into a translated message.
 
-Pure Python, no Frappe import, so it is unit-tested without a site.
+No Frappe import, so it is unit-tested without a site.
 """
 
 import re
 
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.ru import inn as stdnum_inn
-from stdnum.ru import ogrn as stdnum_ogrn
 
-COMPANY = "Company"
-INDIVIDUAL = "Individual"
+from crm_clients.vocabulary import COMPANY, INDIVIDUAL
 
 # Problem codes (data_quality.py has the message of each)
 DIGITS_ONLY = "digits_only"
@@ -31,9 +27,6 @@ INN_LENGTH = "inn_length"
 CHECK_DIGIT_WRONG = "check_digit_wrong"
 KPP_LENGTH = "kpp_length"
 KPP_FORMAT = "kpp_format"
-OGRN_LENGTH = "ogrn_length"
-OGRNIP_LENGTH = "ogrnip_length"
-OGRN_FORMAT = "ogrn_format"
 
 # ASCII only: str.isdigit() and the regex \d also accept other Unicode digits such as "٣" or "²".
 _DIGITS = re.compile(r"[0-9]*")
@@ -76,24 +69,6 @@ def make_inn(prefix: str) -> str:
 	return prefix + inn_check_digits(prefix)
 
 
-def make_ogrn(prefix: str) -> str:
-	"""Append the check digit to the first 12 digits of an ОГРН."""
-	if not _is_digits(prefix) or len(prefix) != 12:
-		raise ValueError(f"ОГРН prefix must be 12 digits, got {prefix!r}")
-	return prefix + stdnum_ogrn.calc_check_digit(prefix + "0")
-
-
-def make_ogrnip(prefix: str) -> str:
-	"""Append the check digit to the first 14 digits of an ОГРНИП."""
-	if not _is_digits(prefix) or len(prefix) != 14:
-		raise ValueError(f"ОГРНИП prefix must be 14 digits, got {prefix!r}")
-	return prefix + _ogrnip_check_digit(prefix)
-
-
-def _ogrnip_check_digit(prefix: str) -> str:
-	return str(int(prefix) % 13 % 10)
-
-
 def inn_problem(inn: str, client_type: str | None = None) -> str | None:
 	"""None if the ИНН is valid, else a problem code.
 
@@ -122,32 +97,4 @@ def kpp_problem(kpp: str) -> str | None:
 		return KPP_LENGTH
 	if _KPP.fullmatch(kpp) is None:
 		return KPP_FORMAT
-	return None
-
-
-def ogrn_problem(ogrn: str) -> str | None:
-	"""None if the ОГРН (13 digits) is valid, else a problem code."""
-	ogrn = ogrn or ""
-	if not _is_digits(ogrn):
-		return DIGITS_ONLY
-	if len(ogrn) != 13:
-		return OGRN_LENGTH
-	try:
-		stdnum_ogrn.validate(ogrn)
-	except InvalidChecksum:
-		return CHECK_DIGIT_WRONG
-	except ValidationError:
-		return OGRN_FORMAT
-	return None
-
-
-def ogrnip_problem(ogrnip: str) -> str | None:
-	"""None if the ОГРНИП (15 digits) is valid, else a problem code."""
-	ogrnip = ogrnip or ""
-	if not _is_digits(ogrnip):
-		return DIGITS_ONLY
-	if len(ogrnip) != 15:
-		return OGRNIP_LENGTH
-	if ogrnip[14] != _ogrnip_check_digit(ogrnip[:14]):
-		return CHECK_DIGIT_WRONG
 	return None

@@ -1,4 +1,4 @@
-"""The Client owns its state (issue 14): rules a request cannot get round, uniqueness kept by the database, links
+"""The Client owns its state: rules a request cannot get round, uniqueness kept by the database, links
 that follow the rows, a mapper that writes nothing, failures that are never hidden, bounded query counts."""
 
 import pytest
@@ -13,8 +13,9 @@ import threading
 import frappe
 from frappe.model.workflow import apply_workflow
 
-from crm_clients import api, leads, savepoints
+from crm_clients import api, savepoints
 from crm_clients.api import convert_to_customer
+from crm_clients.intake import lead_source, runner
 from tests import fixtures, http
 
 pytestmark = pytest.mark.usefixtures("site")
@@ -353,19 +354,20 @@ def test_a_lost_savepoint_raises_instead_of_reporting_success(site):
 			frappe.db.commit()  # ends the transaction, as a deadlock would
 
 
-def test_a_bulk_run_without_commits_stops_when_its_transaction_is_lost(site, monkeypatch):
+def test_a_bulk_run_without_commits_stops_when_its_transaction_is_lost(site):
 	names = [fixtures.make_lead(company_name=f"Lost {i}").name for i in range(3)]
-	real = leads.process_lead
+	source = lead_source.make_source(names)
+	process = source.process
 
-	def second_loses_the_transaction(name):
-		outcome = real(name)
+	def second_loses_the_transaction(name, summary):
+		outcome = process(name, summary)
 		if name == names[1]:
 			frappe.db.sql("ROLLBACK")  # what MariaDB does to a deadlock victim
 		return outcome
 
-	monkeypatch.setattr(leads, "process_lead", second_loses_the_transaction)
+	source.process = second_loses_the_transaction  # a source of the runner whose second record is a victim
 	with pytest.raises(savepoints.TransactionLost):
-		leads.create_clients_for_leads(names)
+		runner.run(source)
 
 
 # 8. Query counts
@@ -408,8 +410,8 @@ def test_resaving_a_client_with_20_unchanged_rows_takes_few_queries(site):
 def test_bulk_request_does_not_query_per_lead_before_queueing(site):
 	names = [fixtures.make_lead(company_name=f"Queued {i}").name for i in range(200)]
 	frappe.set_user(fixtures.SALES_USER)
-	leads.make_clients(names[:25])  # warm the caches
-	few = count_statements(lambda: leads.make_clients(names[:25]))
-	many = count_statements(lambda: leads.make_clients(names))
+	lead_source.make_clients(names[:25])  # warm the caches
+	few = count_statements(lambda: lead_source.make_clients(names[:25]))
+	many = count_statements(lambda: lead_source.make_clients(names))
 	print(f"Create Clients in the request before queueing: 25 Leads {few} queries, 200 Leads {many} queries")
 	assert many == few <= 10

@@ -15,7 +15,7 @@ import frappe
 from frappe.utils import random_string
 
 from crm_clients import api
-from crm_clients.intake import importer, spreadsheet
+from crm_clients.intake import importer, runner, spreadsheet
 from crm_clients.tax_ids import make_inn
 from tests.fixtures import NO_CRM_ROLE, SALES_USER, make_client, make_contact, make_industry, make_region
 from tests.intake_helpers import client_by_name, contacts_of, counts, delete_imported, upload_fixture
@@ -444,7 +444,9 @@ def test_the_background_job_shows_progress_and_sends_the_summary(site, upload):
 	pubsub.subscribe("events")
 	summary = None
 	try:
-		summary = importer.import_clients_job(file_url, job=f"test-{t}")
+		summary = runner.run_job(
+			"crm_clients.intake.importer.make_file_source", {"file_url": file_url}, job=f"test-{t}"
+		)
 		events = []
 		while message := pubsub.get_message(timeout=1):
 			if message["type"] == "message":
@@ -472,8 +474,6 @@ def test_a_1000_row_sheet_imports_in_one_go(site, upload):
 
 	from openpyxl import Workbook
 
-	from crm_clients.intake import engine
-
 	t = tag()
 	workbook = Workbook()
 	sheet = workbook.active
@@ -496,8 +496,7 @@ def test_a_1000_row_sheet_imports_in_one_go(site, upload):
 	before = counts()
 	started = time.monotonic()
 
-	records = importer.read_records(file)
-	summary = engine.import_records(records)
+	summary = runner.run(importer.make_file_source(file.file_url))
 
 	elapsed = time.monotonic() - started
 	print(f"\n1,000-row sheet: {elapsed:.1f} s ({summary['counts']})")
@@ -545,13 +544,13 @@ def test_a_real_worker_runs_the_import_job(site, upload):
 def test_a_number_typed_any_way_is_found_by_its_indexed_key(site):
 	"""A Contact saved from the desk or the API gets each number's E.164 key; a re-saved Contact keeps it
 	current; the intake finds the Contact by it."""
-	from crm_clients.intake.engine import find_contact_by_phone
+	from crm_clients.contacts import contacts_with_phone
 
 	contact = make_contact("Фёдор", phone="8 (812) 555-01-02")
 	assert [row.phone_key for row in contact.phone_nos] == ["+78125550102"]
-	assert find_contact_by_phone("+78125550102") == contact.name
+	assert contacts_with_phone("+78125550102") == [contact.name]
 
 	contact.phone_nos[0].phone = "+7 812 555 01 03"
 	contact.save(ignore_permissions=True)
-	assert find_contact_by_phone("+78125550102") is None
-	assert find_contact_by_phone("+78125550103") == contact.name
+	assert contacts_with_phone("+78125550102") == []
+	assert contacts_with_phone("+78125550103") == [contact.name]

@@ -14,7 +14,7 @@ import frappe
 from frappe.utils import random_string
 
 from crm_clients import api
-from crm_clients.intake import engine, importer, vcard
+from crm_clients.intake import importer, runner, vcard
 from tests.fixtures import NO_CRM_ROLE, make_client
 from tests.intake_helpers import client_by_name, contacts_of, counts, upload_fixture
 
@@ -193,8 +193,7 @@ def test_500_cards_import_in_one_go(site, upload):
 	before = counts()
 	started = time.monotonic()
 
-	records = importer.read_records(file)
-	summary = engine.import_records(records)
+	summary = runner.run(importer.make_file_source(file.file_url))
 
 	elapsed = time.monotonic() - started
 	print(f"\n500-card vCard file: {elapsed:.1f} s ({summary['counts']})")

@@ -1,4 +1,4 @@
-"""Work that is cut off half-way (issue 14): a background worker killed with SIGKILL during *Create Clients*, and
+"""Work that is cut off half-way: a background worker killed with SIGKILL during *Create Clients*, and
 MariaDB restarted during a conversion. Real processes: `bench worker` on the bench's own Redis queue, and
 MariaDB's own service script. Everything they make is committed and removed again at the end.
 
@@ -24,13 +24,16 @@ from pathlib import Path
 import frappe
 
 from tests import fixtures
+from tests.intake_helpers import upload_fixture
 
 pytestmark = [
 	pytest.mark.usefixtures("site"),
 	pytest.mark.skipif(not shutil.which("bench"), reason="the `bench` CLI is not on PATH"),
 ]
 
-JOB = "crm_clients.leads.make_clients_job"
+JOB = "crm_clients.intake.runner.run_job"
+LEAD_SOURCE = "crm_clients.intake.lead_source.make_source"
+FILE_SOURCE = "crm_clients.intake.importer.make_file_source"
 
 
 def lead_clients(names: list[str]) -> dict[str, str | None]:
@@ -73,7 +76,7 @@ def kill_with_its_work_horse(worker: subprocess.Popen) -> None:
 
 def enqueue_as_sales_user(names: list[str]) -> None:
 	frappe.set_user(fixtures.SALES_USER)
-	frappe.enqueue(JOB, queue="long", timeout=600, leads=names)
+	frappe.enqueue(JOB, queue="long", timeout=600, source=LEAD_SOURCE, params={"leads": names})
 	frappe.set_user("Administrator")
 
 
@@ -150,6 +153,49 @@ def test_two_workers_with_overlapping_selections_make_one_client_per_company(sit
 		"Client", filters={"normalized_name": ("like", f"overlap {tag.lower()}%")}, pluck="normalized_name"
 	)
 	assert sorted(clients) == sorted(set(clients)) and len(clients) == len(companies)
+
+
+def test_two_workers_importing_the_same_companies_make_one_client_each(site, committed, upload):
+	"""Two sheets naming the same companies (spelled differently), imported by two workers at once: one rule,
+	read with a lock, gives each company one Client, with the persons of both sheets."""
+	from tests.test_intake_spreadsheet import csv_text, row
+
+	tag = frappe.generate_hash(length=6).lower()
+	companies = [f"Twin import {tag} {i:02d}" for i in range(12)]
+
+	def sheet(spelling, person):
+		rows = [
+			row(client=spelling(company), first=person, last=f"N{i}", email=f"{person}-{tag}-{i}@example.ru")
+			for i, company in enumerate(companies)
+		]
+		return csv_text(rows)
+
+	files = [
+		upload(f"twin-a-{tag}.csv", sheet(lambda company: company, "anna")),
+		upload(f"twin-b-{tag}.csv", sheet(lambda company: f"ООО «{company}»", "boris")),
+	]
+	committed.track("Client", {"normalized_name": ("like", f"twin import {tag}%")})
+	committed.track("Contact", {"company_name": ("like", f"%Twin import {tag}%")})
+	committed.track("File", {"file_name": ("like", f"twin-_-{tag}.csv")})
+	frappe.db.commit()
+
+	frappe.set_user(fixtures.SALES_USER)
+	for file_url in files:
+		frappe.enqueue(JOB, queue="long", timeout=600, source=FILE_SOURCE, params={"file_url": file_url})
+	frappe.set_user("Administrator")
+	workers = [start_worker("--burst"), start_worker("--burst")]
+	for worker in workers:
+		assert worker.wait(timeout=300) == 0
+
+	frappe.db.rollback()
+	clients = frappe.get_all(
+		"Client",
+		filters={"normalized_name": ("like", f"twin import {tag}%")},
+		fields=["name", "normalized_name"],
+	)
+	assert sorted(client.normalized_name for client in clients) == [company.lower() for company in companies]
+	for client in clients:
+		assert len(frappe.get_doc("Client", client.name).contacts) == 2, "both sheets' persons on one Client"
 
 
 CONVERT_SLOWLY = textwrap.dedent(

@@ -1,6 +1,8 @@
 """Lead ↔ Client on a real site: the Lead's button (mapper), saving, deleting, renaming, the Client's
 Connections tab, and «Create Clients» from the Lead list for many Leads at once."""
 
+from collections import Counter
+
 import pytest
 
 from tests.conftest import skip_module_without_frappe
@@ -11,6 +13,7 @@ import frappe
 from frappe.utils import random_string
 
 from crm_clients import api, leads
+from crm_clients.intake import lead_source, runner
 from tests.fixtures import (
 	MASTER_MANAGER,
 	NO_CRM_ROLE,
@@ -307,16 +310,22 @@ def test_create_clients_for_many_leads_joins_companies_and_skips_linked_leads(si
 	names += [make_lead(company_name=f"Has {tag} {i}", client=linked_client.name).name for i in range(15)]
 	nameless = make_lead(company_name=f"Nameless {tag}")
 	frappe.db.set_value(
-		"Lead", nameless.name, {"company_name": None, "first_name": None, "lead_name": None, "email_id": None}
+		"Lead",
+		nameless.name,
+		{"company_name": None, "first_name": None, "last_name": None, "lead_name": None, "email_id": None},
 	)
 	names += [nameless.name, "CRM-LEAD-VANISHED"]
 	assert len(names) >= 200
 
 	frappe.set_user(SALES_USER)
-	summary = leads.make_clients(names, now=True)
+	summary = runner.run(lead_source.make_source(names))  # all in the request, as a job would
 
-	assert summary["counts"] == {"created": 120 + 30 + 25, "joined": 30 + 1, "skipped": 15, "failed": 2}
-	failed = {row["lead"]: row["reason"] for row in summary["failed"]}
+	counts = summary["counts"]
+	assert (counts["records"], counts["created"], counts["skipped"], counts["failed"]) == (223, 175, 15, 2)
+	assert summary["matched"] == [existing.name], "the existing Client is matched; the pairs' Clients are new"
+	outcomes = Counter(row["outcome"] for row in summary["records"])
+	assert outcomes == {"created": 175, "matched": 30 + 1, "skipped": 15, "failed": 2}
+	failed = {row["record"]: row["error"] for row in summary["failed"]}
 	assert "neither an organisation name nor a person's name" in failed[nameless.name]
 	assert "does not exist" in failed["CRM-LEAD-VANISHED"]
 	assert "Clients created: 175" in summary["message"]
@@ -341,27 +350,31 @@ def test_create_clients_for_leads_already_done_is_all_skipped(site):
 	names = [make_lead(company_name="Twice " + random_string(6)).name for _i in range(3)]
 	assert api.make_clients_from_leads(names)["counts"]["created"] == 3
 	second = api.make_clients_from_leads(frappe.as_json(names))
-	assert second["counts"] == {"created": 0, "joined": 0, "skipped": 3, "failed": 0}
+	assert {key: second["counts"][key] for key in ("created", "matched", "skipped", "failed")} == {
+		"created": 0,
+		"matched": 0,
+		"skipped": 3,
+		"failed": 0,
+	}
 
 
 def test_large_selection_runs_as_a_background_job(site):
 	from frappe.utils.background_jobs import get_job
 
 	frappe.set_user(SALES_USER)
-	names = [
-		make_lead(company_name="Queued " + random_string(6)).name for _i in range(leads.BULK_SYNC_LIMIT + 1)
-	]
+	names = [make_lead(company_name="Queued " + random_string(6)).name for _i in range(runner.SYNC_LIMIT + 1)]
 
 	result = api.make_clients_from_leads(names)
 
-	assert result["queued"] and result["total"] == len(names)
-	assert get_job(result["job_id"]) is None, "the job waits for the request's commit"
+	assert result["job"] and result["total"] == len(names)
+	assert get_job(result["job"]) is None, "the job waits for the request's commit"
 	frappe.db.after_commit.run()  # what the request's commit does
-	job = get_job(result["job_id"])
+	job = get_job(result["job"])
 	try:
 		assert job is not None
-		assert job.kwargs["method"] == leads.BULK_JOB_METHOD
-		assert job.kwargs["kwargs"]["leads"] == names
+		assert job.kwargs["method"] == runner.JOB_METHOD
+		assert job.kwargs["kwargs"]["source"] == "crm_clients.intake.lead_source.make_source"
+		assert job.kwargs["kwargs"]["params"] == {"leads": names}
 		assert job.kwargs["user"] == SALES_USER
 	finally:
 		if job:
@@ -375,7 +388,7 @@ def test_background_job_makes_the_clients_and_reports_the_summary(site, committe
 	names = [committed.add(make_lead(company_name=f"Job {tag} {i}")).name for i in range(3)]
 	committed.track("Client", {"client_name": ("like", f"Job {tag}%")})
 	frappe.set_user(SALES_USER)
-	summary = leads.make_clients_job(names)
+	summary = runner.run_job("crm_clients.intake.lead_source.make_source", {"leads": names})
 	assert summary["counts"]["created"] == 3
 	frappe.db.rollback()
 	assert all(frappe.db.get_value("Lead", name, "client") for name in names), "committed by the job"

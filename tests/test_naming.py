@@ -32,3 +32,33 @@ def test_a_client_named_as_an_existing_customer_gets_the_next_number(site):
 	assert convert_to_customer(first.name) == f"{name} - 1"
 	assert convert_to_customer(second.name) == f"{name} - 2"
 	assert site.db.get_value("Customer", f"{name} - 2", "customer_name") == name
+
+
+@pytest.mark.parametrize("taken", [0, 1, 3])
+def test_contact_names_are_frappes_own(site, taken):
+	"""The app's rule gives the name Frappe's own `append_number_if_name_exists` gives (its REGEXP scan)."""
+	from frappe.model.naming import append_number_if_name_exists as frappes
+
+	from crm_clients import naming
+
+	first_name = "Образец " + random_string(5)
+	for _i in range(taken):
+		fixtures.make_contact(first_name)
+	name = f"{first_name} Testov"
+	assert naming.append_number_if_name_exists("Contact", name) == frappes("Contact", name)
+
+
+@pytest.mark.parametrize("taken", [0, 1, 2])
+def test_customer_names_are_erpnexts_own(site, taken):
+	"""The app's Customer name is what ERPNext's `Customer.get_customer_name` gives for the same name."""
+	from crm_clients import naming
+
+	name = "Образец " + random_string(5)
+	for _i in range(taken):
+		customer = site.new_doc("Customer")
+		customer.update({"customer_name": name, "customer_type": "Company"})
+		customer.insert()
+	client = fixtures.make_client(client_name=name)
+	erpnexts = site.new_doc("Customer")
+	erpnexts.customer_name = name
+	assert naming.customer_name(client) == erpnexts.get_customer_name()

@@ -12,18 +12,11 @@ from crm_clients.tax_ids import (
 	INN_LENGTH,
 	KPP_FORMAT,
 	KPP_LENGTH,
-	OGRN_FORMAT,
-	OGRN_LENGTH,
-	OGRNIP_LENGTH,
 	inn_check_digits,
 	inn_problem,
 	kpp_problem,
 	make_inn,
-	make_ogrn,
-	make_ogrnip,
 	normalize,
-	ogrn_problem,
-	ogrnip_problem,
 )
 
 # Public requisites, each also checked by hand against the algorithm (see the module docstring).
@@ -40,15 +33,6 @@ VALID_KPPS = [
 	"773601001",  # ПАО Сбербанк
 	"997250001",  # ПАО «Газпром» (code of a largest taxpayer)
 	"7707AB001",  # letters allowed in positions 5-6
-]
-VALID_OGRNS = [
-	"1027700132195",  # ПАО Сбербанк
-	"1027700229193",  # Yandex LLC
-	"1027700070518",  # ПАО «Газпром»
-	"1037739010891",  # example given by the kontragent.info ОГРН calculator
-]
-VALID_OGRNIPS = [
-	"304500116000157",  # sample ОГРНИП widely used in open-source validator test suites
 ]
 
 
@@ -165,47 +149,6 @@ def test_valid_kpp(kpp):
 )
 def test_invalid_kpp(kpp, expected):
 	assert kpp_problem(kpp) == expected
-
-
-@pytest.mark.parametrize("ogrn", VALID_OGRNS)
-def test_valid_ogrn(ogrn):
-	assert ogrn_problem(ogrn) is None
-	assert make_ogrn(ogrn[:12]) == ogrn
-
-
-@pytest.mark.parametrize(
-	("ogrn", "expected"),
-	[
-		("1027700132196", CHECK_DIGIT_WRONG),
-		("102770013219", OGRN_LENGTH),
-		("10277001321950", OGRN_LENGTH),
-		("", OGRN_LENGTH),
-		("10277001321a5", DIGITS_ONLY),
-		("0027700132190", OGRN_FORMAT),  # an ОГРН never starts with 0 (stdnum's rule)
-	],
-)
-def test_invalid_ogrn(ogrn, expected):
-	assert ogrn_problem(ogrn) == expected
-
-
-@pytest.mark.parametrize("ogrnip", VALID_OGRNIPS)
-def test_valid_ogrnip(ogrnip):
-	assert ogrnip_problem(ogrnip) is None
-	assert make_ogrnip(ogrnip[:14]) == ogrnip
-
-
-@pytest.mark.parametrize(
-	("ogrnip", "expected"),
-	[
-		("304500116000150", CHECK_DIGIT_WRONG),
-		("30450011600015", OGRNIP_LENGTH),
-		("1027700132195", OGRNIP_LENGTH),  # an ОГРН is not an ОГРНИП
-		("", OGRNIP_LENGTH),
-		("3045001160001x7", DIGITS_ONLY),
-	],
-)
-def test_invalid_ogrnip(ogrnip, expected):
-	assert ogrnip_problem(ogrnip) == expected
 
 
 @pytest.mark.parametrize("prefix", ["", "12345678", "12345678901", "12345678a", "١٢٣٤٥٦٧٨٩"])
@@ -327,33 +270,3 @@ def test_kpp_with_a_bad_character_fails(head, middle, tail, position, bad):
 	if position in (4, 5) and bad in KPP_MIDDLE:
 		return
 	assert kpp_problem(replace(kpp, position, bad)) == KPP_FORMAT
-
-
-@given(digit_strings(12).filter(lambda prefix: prefix[0] != "0"))
-def test_generated_ogrn_is_valid(prefix):
-	ogrn = make_ogrn(prefix)
-	assert ogrn_problem(ogrn) is None
-	for digit in other_digits(ogrn[12]):
-		assert ogrn_problem(ogrn[:12] + digit) == CHECK_DIGIT_WRONG
-
-
-@given(digit_strings(14))
-def test_generated_ogrnip_is_valid(prefix):
-	ogrnip = make_ogrnip(prefix)
-	assert ogrnip_problem(ogrnip) is None
-	for digit in other_digits(ogrnip[14]):
-		assert ogrnip_problem(ogrnip[:14] + digit) == CHECK_DIGIT_WRONG
-
-
-def test_ogrnip_whose_remainder_is_ten_or_more_is_valid():
-	"""The 15th digit is (mod 13) mod 10: stdnum.ru.ogrn leaves out the mod 10, which is why tax_ids keeps its own."""
-	prefix = next(str(n) for n in range(30450011600010, 30450011600100) if n % 13 >= 10)
-	ogrnip = make_ogrnip(prefix)
-	assert ogrnip[-1] == str(int(prefix) % 13 % 10)
-	assert ogrnip_problem(ogrnip) is None
-
-
-@pytest.mark.parametrize(("maker", "prefix"), [(make_ogrn, "10277001321"), (make_ogrnip, "3045001160001x")])
-def test_ogrn_makers_reject_bad_prefix(maker, prefix):
-	with pytest.raises(ValueError):
-		maker(prefix)

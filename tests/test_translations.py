@@ -21,7 +21,7 @@ PO = LOCALE / "ru.po"
 POT = LOCALE / "main.pot"
 WORKSPACE = APP / "crm_clients" / "workspace" / "marketing" / "marketing.json"
 
-# The seed's vocabulary (CONTRACT.md, "Russian"): it wins over ERPNext's.
+# The seed's vocabulary (the app's Russian words): it wins over ERPNext's.
 VOCABULARY = {
 	"Client": "Клиент",
 	"Clients": "Клиенты",

@@ -1,4 +1,4 @@
-"""What a source comparison with Frappe/ERPNext v16 found (issue 15), checked where v15 can check it."""
+"""What a source comparison with Frappe/ERPNext v16 found, checked where v15 can check it."""
 
 import importlib.util
 import json

@@ -7,14 +7,8 @@ from dataclasses import dataclass, field
 
 from crm_clients.intake import phones
 from crm_clients.intake.records import FAX, MOBILE, WORK, Phone, PostalAddress
+from crm_clients.vocabulary import INDIVIDUAL_FORMS, LEGAL_FORMS, RUSSIA
 
-# Legal forms that mark the organisation's line (and tell an individual entrepreneur)
-LEGAL_FORMS = (
-	"ооо", "оао", "зао", "пао", "нао", "ао", "ип", "нко", "ано", "фгуп", "гуп", "муп", "тоо", "чуп",
-	"llc", "ltd", "limited", "inc", "corp", "corporation", "gmbh", "ag", "ab", "plc", "jsc", "pjsc", "llp",
-	"co", "sa", "bv", "srl", "oy", "as",
-)  # fmt: skip
-INDIVIDUAL_FORMS = ("ип",)
 POSITION_WORDS = (
 	"директор", "менеджер", "руководитель", "начальник", "специалист", "бухгалтер", "инженер",
 	"предприниматель", "консультант", "управляющий", "президент", "председатель", "заместитель",
@@ -285,9 +279,7 @@ def split_address(line: str) -> PostalAddress:
 	if city_index is not None:
 		city = re.sub(r"^г\.\s*", "", parts[city_index])
 		street = ", ".join(part for i, part in enumerate(parts) if i != city_index)
-		return PostalAddress(
-			street=street, city=city, postcode=postcode, country="Russian Federation", text=line
-		)
+		return PostalAddress(street=street, city=city, postcode=postcode, country=RUSSIA, text=line)
 	if len(parts) >= 2:
 		city = re.sub(r"\b\d{4,6}\b", "", parts[1]).strip()
 		region = ""

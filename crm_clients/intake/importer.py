@@ -1,23 +1,15 @@
-"""Import Clients from an uploaded file (CSV, XLSX, vCard): permissions, reading, background jobs.
-
-A few records are imported in the request; more than `SYNC_LIMIT` by a background job that shows a
-progress bar, commits record by record and sends the summary to the user when it ends (a msgprint and
-the `DONE_EVENT` realtime event; `get_summary(job)` returns it afterwards).
+"""Import Clients from an uploaded file (CSV, XLSX, vCard): permissions and reading; the file's records are a
+source of the one runner (`intake/runner.py`: in the request or a background job, the summary).
 """
 
 import os
 
 import frappe
 from frappe import _
-from frappe.utils import cint
+from frappe.utils import cint, escape_html
 
-from crm_clients.intake import engine, spreadsheet, vcard
+from crm_clients.intake import engine, runner, spreadsheet, vcard
 
-SYNC_LIMIT = 20  # more records than this are imported in the background
-JOB_METHOD = "crm_clients.intake.importer.import_clients_job"
-DONE_EVENT = "crm_clients_import_done"
-SUMMARY_CACHE_KEY = "crm_clients_import_summary"
-SUMMARY_TTL = 24 * 3600
 SHEETS = ("csv", "xlsx")
 VCARDS = ("vcf", "vcard")
 EXTENSIONS = SHEETS + VCARDS
@@ -71,8 +63,10 @@ def get_content(file) -> bytes:
 	return content.encode() if isinstance(content, str) else content
 
 
-def read_records(file) -> list:
+def read_records(file, vcards_only: bool = False) -> list:
 	extension = file_extension(file)
+	if vcards_only and extension not in VCARDS:
+		frappe.throw(_("Choose a vCard file (.vcf)."), title=_("Add Contact Person from vCard"))
 	if extension not in EXTENSIONS:
 		frappe.throw(
 			_("Import takes .csv, .xlsx and .vcf files; {0} is not one of them.").format(
@@ -95,74 +89,40 @@ def read_records(file) -> list:
 
 def import_clients(file_url: str, create_missing_masters=False) -> dict:
 	"""The summary of importing the file, or, for more than 20 records, the background job's id."""
-	check_import_permissions()
-	file = get_file(file_url)
-	records = read_records(file)
-	options = engine.Options(create_missing_masters=bool(cint(create_missing_masters)))
-	if len(records) <= SYNC_LIMIT:
-		return engine.import_records(records, options)
+	return runner.start(make_file_source(file_url, bool(cint(create_missing_masters))))
 
-	job = f"crm_clients_import_{frappe.generate_hash(length=12)}"
-	frappe.enqueue(
-		JOB_METHOD,
-		queue="long",
-		timeout=max(1500, len(records) * 3),
-		job_id=job,
-		enqueue_after_commit=True,  # no job for a request that failed
-		file_url=file.file_url,
-		create_missing_masters=options.create_missing_masters,
-		job=job,
+
+def make_file_source(file_url: str, create_missing_masters: bool = False, client: str | None = None):
+	"""A file's records as a source of the runner (also in its background job, which reads the file again).
+	`client`: the persons of the file become contact persons of this Client (its form's vCard upload)."""
+	if client:
+		check_contact_create_permission()
+	else:
+		check_import_permissions()
+	options = engine.Options(create_missing_masters=create_missing_masters, client=client)
+	return runner.Source(
+		factory="crm_clients.intake.importer.make_file_source",
+		params={"file_url": file_url, "create_missing_masters": create_missing_masters, "client": client},
+		records=read_records(get_file(file_url), vcards_only=bool(client)),
+		process=lambda record, summary: engine.import_record(record, options, summary),
+		record_id=lambda record: record.number,
+		record_label=lambda number: escape_html(_("Record {0}").format(number)),
+		texts=runner.Texts(
+			title=_("Import Clients") if not client else _("Add Contact Person from vCard"),
+			progress=_("Importing Clients"),
+			progress_of=_("{0} of {1} records"),
+			records=_("Records: {0}"),
+			skipped=_("Records skipped: {0}"),
+			failed=_("Records failed: {0}"),
+			failed_list=_("Failed records:"),
+		),
+		refresh="Client",
 	)
-	return {"job": job, "total": len(records)}
-
-
-def import_clients_job(file_url: str, create_missing_masters: bool = False, job: str | None = None) -> dict:
-	"""The background job: record by record (each committed), a progress bar, the summary at the end."""
-	check_import_permissions()
-	records = read_records(get_file(file_url))
-	options = engine.Options(create_missing_masters=create_missing_masters)
-	summary = engine.import_records(
-		records,
-		options,
-		on_progress=progress_publisher(),
-		after_each=frappe.db.commit,  # the job runner's commit per record, never the engine's
-	)
-	summary["job"] = job
-	if job:
-		frappe.cache.set_value(
-			f"{SUMMARY_CACHE_KEY}:{job}", summary, user=frappe.session.user, expires_in_sec=SUMMARY_TTL
-		)
-	message = {"message": summary["message"], "title": _("Import Clients"), "indicator": summary["indicator"]}
-	frappe.publish_realtime("msgprint", message, user=frappe.session.user, after_commit=True)
-	frappe.publish_realtime(DONE_EVENT, without_records(summary), user=frappe.session.user, after_commit=True)
-	return summary
-
-
-def without_records(summary: dict) -> dict:
-	return {key: value for key, value in summary.items() if key != "records"}
-
-
-def progress_publisher():
-	"""A progress bar that moves by whole per cents (a realtime message per record would flood the desk)."""
-	shown = {"percent": -1}
-
-	def publish(done: int, total: int) -> None:
-		percent = int(done * 100 / total)
-		if percent == shown["percent"] and done != total:
-			return
-		shown["percent"] = percent
-		frappe.publish_progress(
-			percent,
-			title=_("Importing Clients"),
-			description=_("{0} of {1} records").format(done, total),
-		)
-
-	return publish
 
 
 def get_summary(job: str) -> dict | None:
 	"""The summary of the user's import job once it has ended (None while it runs)."""
-	return frappe.cache.get_value(f"{SUMMARY_CACHE_KEY}:{job}", user=frappe.session.user)
+	return runner.get_summary(job)
 
 
 # A vCard into a Client's form
@@ -172,11 +132,4 @@ def add_persons_from_vcard(client: str, file_url: str) -> dict:
 	"""The persons of a .vcf file become contact persons of this Client (its ORG is not used)."""
 	doc = frappe.get_doc("Client", client)
 	doc.check_permission("write")
-	check_contact_create_permission()
-	file = get_file(file_url)
-	if file_extension(file) not in VCARDS:
-		frappe.throw(_("Choose a vCard file (.vcf)."), title=_("Add Contact Person from vCard"))
-	records = vcard.records_from_vcf(get_content(file))
-	if not records:
-		frappe.throw(_("The file holds no cards."), title=_("Add Contact Person from vCard"))
-	return engine.import_records(records, engine.Options(client=doc.name))
+	return runner.run(make_file_source(file_url, client=doc.name))

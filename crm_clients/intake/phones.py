@@ -38,9 +38,3 @@ def format_for_contact(text: str | None, region: str = DEFAULT_REGION) -> str | 
 	number.extension = None
 	return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
-
-def set_phone_keys(contact, method=None) -> None:
-	"""Contact.validate (hooks): each number's E.164 form in its row's `phone_key`, the indexed key
-	`find_contact` looks numbers up by, kept whoever saves the Contact (desk, import, API)."""
-	for row in contact.get("phone_nos") or []:
-		row.phone_key = normalize(row.phone)

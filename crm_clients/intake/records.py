@@ -40,6 +40,7 @@ class Person:
 	first_name: str = ""
 	middle_name: str = ""
 	last_name: str = ""
+	salutation: str = ""
 	designation: str = ""
 	emails: list[str] = field(default_factory=list)
 	phones: list[Phone] = field(default_factory=list)

@@ -1,1 +1,1 @@
-"""The registry-scale benchmark (issue 13): run it with scripts/benchmark."""
+"""The registry-scale benchmark: run it with scripts/benchmark."""

@@ -227,7 +227,7 @@ def write(path: Path, context: dict) -> None:
 	else:
 		text = (
 			"# Benchmarks: the registry at scale, side by side with ERPNext\n\n"
-			"`scripts/benchmark` fills a dedicated site and measures (issue 13); what follows is its last run.\n\n"
+			"`scripts/benchmark` fills a dedicated site and measures; what follows is its last run.\n\n"
 			f"{generated}\n\n## What limits each figure\n\n{NARRATIVE}\n\n(to be written)\n"
 		)
 	path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,23 +16,12 @@ frappe.provide("crm_clients.lead_list");
 })();
 
 Object.assign(crm_clients.lead_list, {
-	DONE_EVENT: "crm_clients_clients_from_leads",
-
 	setup(listview) {
 		if (!frappe.model.can_create("Client")) return;
 		listview.page.add_actions_menu_item(__("Create Clients"), () =>
 			crm_clients.lead_list.create_clients(listview)
 		);
-		crm_clients.lead_list.listen();
-	},
-
-	// the background job's summary arrives as a msgprint; refresh the Lead list when it is open
-	listen() {
-		if (crm_clients.lead_list.listening) return;
-		crm_clients.lead_list.listening = true;
-		frappe.realtime.on(crm_clients.lead_list.DONE_EVENT, () => {
-			if (window.cur_list && cur_list.doctype === "Lead") cur_list.refresh();
-		});
+		crm_clients.intake_runs.listen();
 	},
 
 	create_clients(listview) {
@@ -48,23 +37,7 @@ Object.assign(crm_clients.lead_list, {
 				freeze: true,
 				freeze_message: __("Creating Clients..."),
 				callback(r) {
-					const result = r.message;
-					if (!result) return;
-					if (result.queued) {
-						frappe.show_alert({
-							message: __(
-								"Creating Clients from {0} Leads in the background: a summary will be shown when done.",
-								[result.total]
-							),
-							indicator: "blue",
-						});
-					} else {
-						frappe.msgprint({
-							title: __("Create Clients"),
-							message: result.message,
-							indicator: result.indicator,
-						});
-					}
+					crm_clients.intake_runs.show_result(r.message);
 					listview.clear_checked_items();
 					listview.refresh();
 				},

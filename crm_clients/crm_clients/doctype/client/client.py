@@ -4,7 +4,6 @@
 import frappe
 from erpnext.crm.utils import CRMNote
 from frappe import _
-from frappe.model.document import Document
 from frappe.model.workflow import validate_workflow
 from frappe.utils import cstr, get_link_to_form, now
 
@@ -13,7 +12,20 @@ from crm_clients.interactions import lifecycle, next_interaction
 from crm_clients.savepoints import all_or_nothing
 
 
-class Client(Document):
+class Client(CRMNote):
+	"""A prospect; its Notes tab's methods are ERPNext's `CRMNote`'s, as on ERPNext's Prospect. The controller
+	is the one owner of its state:
+
+	- `customer` and `status` change only through conversion (`convert`); `status` is derived from data
+	  (a Customer → Converted, else the route's state, else Open), never taken from a request;
+	- who may edit the Client in its current state is the route's *allow edit* (`route.may_edit`), the same
+	  rows the form uses;
+	- the Contacts' links to the Client follow its contact rows, and go with the Client;
+	- uniqueness lives in the database: one Client per ИНН+КПП (`tax_key`) and per source Lead (`lead`);
+	- its next interaction (`next_interaction`, `next_interaction_type`, `interaction_status`) is derived from
+	  its Events and ToDos whenever they change (`interactions/`), never from a save of the Client.
+	"""
+
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -45,18 +57,6 @@ class Client(Document):
 		tax_key: DF.Data | None
 		workflow_state: DF.Link | None
 	# end: auto-generated types
-
-	"""A prospect. The controller is the one owner of its state:
-
-	- `customer` and `status` change only through conversion (`convert`); `status` is derived from data
-	  (a Customer → Converted, else the route's state, else Open), never taken from a request;
-	- who may edit the Client in its current state is the route's *allow edit* (`route.may_edit`), the same
-	  rows the form uses;
-	- the Contacts' links to the Client follow its contact rows, and go with the Client;
-	- uniqueness lives in the database: one Client per ИНН+КПП (`tax_key`) and per source Lead (`lead`);
-	- its next interaction (`next_interaction`, `next_interaction_type`, `interaction_status`) is derived from
-	  its Events and ToDos whenever they change (`interactions/`), never from a save of the Client.
-	"""
 
 	def onload(self):
 		self.set_onload("can_convert", not self.customer and conversion.can_convert(self))
@@ -110,9 +110,6 @@ class Client(Document):
 				row.added_by, row.added_on = frappe.session.user, now()
 
 	# --- notes (the Notes tab): ERPNext's CRM Note rows, as on a Lead or a Prospect
-
-	add_note = CRMNote.add_note
-	delete_note = CRMNote.delete_note
 
 	@frappe.whitelist()
 	def edit_note(self, note, row_id):
@@ -220,15 +217,20 @@ class Client(Document):
 	# --- the database's uniqueness, in the user's words
 
 	def show_unique_validation_message(self, e):
-		fieldname = unique_key_of(e)
+		fieldname = self.unique_field_of(e)
 		if fieldname == "tax_key":
 			data_quality.raise_duplicate_tax_id(self)
 		if fieldname == "lead":
 			leads.raise_lead_taken(self)
 		super().show_unique_validation_message(e)
 
-
-def unique_key_of(error: Exception) -> str | None:
-	"""The unique key MariaDB names in a duplicate-entry error: "Duplicate entry 'x' for key 'tax_key'"."""
-	parts = str(error).split("'")
-	return parts[-2] if len(parts) >= 2 else None
+	def unique_field_of(self, error: Exception) -> str | None:
+		"""The field of the unique index the database refused, found as Frappe finds it: the key MariaDB names
+		("Duplicate entry 'x' for key 'tax_key'") mapped to its column (`get_field_name_by_key_name`)."""
+		parts = str(error).split("'")
+		if len(parts) < 2:
+			return None
+		try:
+			return self.get_field_name_by_key_name(parts[-2])
+		except IndexError:
+			return parts[-2]
