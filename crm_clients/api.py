@@ -186,3 +186,87 @@ def get_overdue_interactions(filters: str | dict | None = None) -> dict:
 		"route": ["query-report", "Client Interactions"],
 		"route_options": {"status": "Overdue"},
 	}
+
+
+# Requisites by ИНН (crm_clients/requisites/)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def find_organisations(query: str, kpp: str | None = None) -> list[dict]:
+	"""Organisations of the register matching an ИНН/ОГРН (head office first, then branches) or a name."""
+	from crm_clients.requisites import provider
+
+	check_may_fill_clients()
+	return [org.as_dict() for org in provider.find(query, kpp=kpp or None)]
+
+
+@frappe.whitelist(methods=["POST"])
+def fill_requisites(client: str, accept: list | str | None = None) -> list[str]:
+	"""Fill the saved Client's empty fields from the register (by its ИНН and КПП); `accept` names the filled
+	fields to replace by the register's value. The changed fieldnames."""
+	from crm_clients.requisites import fill
+
+	doc = frappe.get_doc("Client", client)
+	doc.check_permission("write")
+	return fill.fill(doc, accept=frappe.parse_json(accept) if isinstance(accept, str) else accept or ())
+
+
+@frappe.whitelist()
+def compare_requisites(client: str) -> dict:
+	"""The register's organisation of the Client and the Client's fields that differ from it."""
+	from crm_clients.requisites import fill
+
+	doc = frappe.get_doc("Client", client)
+	doc.check_permission("write")
+	return fill.compare(doc)
+
+
+@frappe.whitelist(methods=["POST"])
+def update_requisites(clients: list | str) -> dict:
+	"""«Обновить реквизиты» for the selected Clients: the summary, or the background job's `{"job", "total"}`."""
+	from crm_clients.requisites import bulk
+
+	names = frappe.parse_json(clients) if isinstance(clients, str) else clients
+	frappe.has_permission("Client", "write", throw=True)
+	return bulk.update_clients([name for name in names or [] if isinstance(name, str)])
+
+
+@frappe.whitelist(methods=["POST"])
+def confirm_liquidated_conversion(client: str) -> None:
+	"""A Sales Master Manager confirms that a liquidated company may be converted into a Customer."""
+	from crm_clients.requisites import register
+
+	doc = frappe.get_doc("Client", client)
+	doc.check_permission("write")
+	register.confirm_liquidated_conversion(doc)
+
+
+@frappe.whitelist()
+def get_requisites_setup() -> dict:
+	"""What the Client form needs to know of the provider: set up or how to set it up, sample data."""
+	from crm_clients.requisites import EGRUL_URL, TROUBLED, provider
+
+	frappe.has_permission("Client", "read", throw=True)
+	settings = provider.get_settings()
+	return {
+		"configured": settings["enabled"] and bool(settings["api_key"]),
+		"message": provider.not_configured_message(),
+		"sample_data": settings["sample_data"],
+		"egrul_url": EGRUL_URL,
+		"troubled": TROUBLED,
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def load_default_okved_mapping() -> int:
+	"""Add the default ОКВЭД → Industry rows (one per ОКВЭД section) to the settings; the rows added."""
+	from crm_clients.requisites import fill, provider
+
+	frappe.has_permission(provider.SETTINGS, "write", throw=True)
+	return fill.load_default_mappings()
+
+
+def check_may_fill_clients() -> None:
+	"""Asking the register spends the provider's quota: for whoever may create or edit Clients."""
+	if not (frappe.has_permission("Client", "create") or frappe.has_permission("Client", "write")):
+		raise frappe.PermissionError(_("You are not permitted to create or edit Clients."))

@@ -29,9 +29,17 @@ app_include_js = [
 # Forms and lists of ERPNext doctypes extended by this app
 doctype_js = {
 	"Lead": "public/js/lead.js",
-	"Client": ["public/js/client_intake.js", "public/js/client_interactions.js"],
+	"Client": [
+		"public/js/client_intake.js",
+		"public/js/client_interactions.js",
+		# requisites by ИНН: find, fill, «Обновить реквизиты», the register's status (crm_clients/requisites/)
+		"public/js/client_requisites.js",
+	],
 }
-doctype_list_js = {"Lead": "public/js/lead_list.js", "Client": "public/js/client_intake.js"}
+doctype_list_js = {
+	"Lead": "public/js/lead_list.js",
+	"Client": ["public/js/client_intake.js", "public/js/client_requisites.js"],
+}
 
 # The app's words (statuses, interaction kinds, their labels and colours) reach the desk once per session
 boot_session = "crm_clients.vocabulary.boot_session"
@@ -78,6 +86,8 @@ global_search_doctypes = {"Default": [{"doctype": "Client"}]}
 standard_queries = {"Client": "crm_clients.search.client_query"}
 
 scheduler_events = {
+	# the register's status of the Clients re-checked (every CRM Clients Settings' days, within its daily quota)
+	"daily": ["crm_clients.requisites.bulk.scheduled_recheck"],
 	# a planned interaction whose time has passed turns overdue
 	"cron": {"*/5 * * * *": ["crm_clients.interactions.next_interaction.mark_overdue"]},
 }
