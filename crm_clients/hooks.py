@@ -26,6 +26,9 @@ app_include_js = [
 	"/assets/crm_clients/js/intake.js",
 ]
 
+# the Client registry and form laid out for a laptop and a phone: nothing cut (public/css/registry.css)
+app_include_css = "/assets/crm_clients/css/registry.css"
+
 # Forms and lists of ERPNext doctypes extended by this app
 doctype_js = {
 	"Lead": "public/js/lead.js",

@@ -13,12 +13,14 @@ the package and taken down after its last flow (before the rest of the suite run
 * saves, for every flow, its screenshots and console log, and on failure a screenshot of each open page,
   into the run's report folder (`e2e-report/<time>/`, or `$CRM_E2E_REPORT_DIR`), printed at the end.
 
-The flows, one module each, in the order of issue 12: test_1_registry, test_2_client_form,
+The flows, one module each, in the order of the users' work: test_1_registry, test_2_client_form,
 test_3_client_from_lead, test_4_clients_from_lead_list, test_5_conversion, test_6_route, and flow 7 in
 test_7_intake (a vCard file and a business-card photo from the Client list) and test_7_interactions (an
-interaction planned, seen in the registry, done). A new flow uses the same fixtures: `desk("sales_user")` for a
-logged-in page, `e2e_data` for the run's records (add what the flow starts from in data.py, and the doctypes
-it creates to data.CLEANED_DOCTYPES).
+interaction planned, seen in the registry, done); test_8_realtime (the desk's realtime connection) and
+test_9_layout (the registry, the form's status and the charts whole at 1366 and 390 px). A new flow uses the
+same fixtures: `desk("sales_user")` for a logged-in page (`desk("sales_user", PHONE)` on a phone's screen),
+`e2e_data` for the run's records (add what the flow starts from in data.py, and the doctypes it creates to
+data.CLEANED_DOCTYPES).
 """
 
 import itertools
@@ -45,6 +47,8 @@ CHROMIUM_FLAGS = [
 	"--disable-sync",
 ]
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+LAPTOP = (1366, 900)  # the screen every flow sees, unless it asks for another
+PHONE = (390, 844)
 
 
 def chromium_path() -> str | None:
@@ -143,9 +147,7 @@ def web(e2e_data):
 		started.append(SERVICES["worker"])
 		server, base_url = services.start_web_server(BENCH, SITE, folder)
 		started.append(server)
-		realtime = services.start_realtime_server(BENCH, SITE, folder)
-		if realtime:
-			started.append(realtime)
+		started.append(services.start_realtime_server(BENCH, SITE, folder))
 		yield base_url
 	finally:
 		for service in reversed(started):
@@ -175,21 +177,21 @@ def browser():
 
 @pytest.fixture(scope="package")
 def logged_in(browser, web, e2e_data):
-	"""One browser context per user, logged in on first use."""
+	"""One browser context per user and screen size (a laptop's 1366×900 unless asked), logged in on first use."""
 	contexts = {}
 
-	def context_for(key: str):
-		if key not in contexts:
+	def context_for(key: str, viewport: tuple[int, int] = LAPTOP):
+		if (key, viewport) not in contexts:
 			user = e2e_data.users[key]
 			context = browser.new_context(
 				base_url=web,
-				viewport={"width": 1366, "height": 900},
+				viewport={"width": viewport[0], "height": viewport[1]},
 				locale="ru-RU",
 				timezone_id="Europe/Moscow",
 			)
 			log_in(context, web, user)
-			contexts[key] = context
-		return contexts[key]
+			contexts[key, viewport] = context
+		return contexts[key, viewport]
 
 	yield context_for
 	for context in contexts.values():
@@ -207,7 +209,8 @@ def log_in(context, base_url: str, user) -> None:
 
 @pytest.fixture
 def desk(request, logged_in, web):
-	"""`desk("sales_user")`: a new page of that user's logged-in browser, as a `Desk`.
+	"""`desk("sales_user")`: a new page of that user's logged-in browser, as a `Desk` (`desk("sales_user", PHONE)`:
+	on a phone's screen).
 
 	After the flow: its screenshots and console log go to the report folder; a failed flow also gets a
 	screenshot of every page it had open; a JavaScript error in the console fails the flow."""
@@ -217,9 +220,10 @@ def desk(request, logged_in, web):
 	desks = []
 	shots = itertools.count(1)
 
-	def open_desk(key: str) -> Desk:
-		page = logged_in(key).new_page()
-		user_desk = Desk(page, web, key, folder, shots)
+	def open_desk(key: str, viewport: tuple[int, int] = LAPTOP) -> Desk:
+		page = logged_in(key, viewport).new_page()
+		name = key if viewport == LAPTOP else f"{key}-{viewport[0]}px"
+		user_desk = Desk(page, web, name, folder, shots)
 		desks.append(user_desk)
 		return user_desk
 

@@ -90,6 +90,9 @@ class Data:
 	overdue_client_name: str
 	vcard_client_name: str  # flow 7: an existing Client a card of the imported vCard file is matched to
 	card_number: str  # flow 7: digits that make the run's business card its own
+	long_client: str  # flow 9: a converted Client with a long name (more than 40 characters)
+	long_client_name: str
+	pending_client: str  # flow 9: a Client sent for conversion (its status is the longest)
 	started: object = None
 	existing: dict[str, set[str]] = field(default_factory=dict)
 
@@ -175,8 +178,25 @@ def make() -> Data:
 	make_overdue_interaction(overdue_client)
 	vcard_client_name = f"АО Берёза {token}"
 	insert({"doctype": "Client", "client_name": vcard_client_name, "client_type": "Company"})
+	long_client_name = f"ООО «Банковские технологии и цифровые решения» {token}"
+	long_client = insert(
+		{
+			"doctype": "Client",
+			"client_name": long_client_name,
+			"client_type": "Company",
+			"industry": industry,
+			"business_region": region,
+		}
+	)
+	long_client.convert()
+	# and one sent for conversion: the workspace's chart then has all three statuses in its legend
+	from frappe.model.workflow import apply_workflow
+
+	pending = insert({"doctype": "Client", "client_name": f"ООО Ожидание {token}", "client_type": "Company"})
+	apply_workflow(pending, "Send for Conversion")
 
 	reset_list_settings(users.values())
+	forget_chart_data()
 	frappe.db.commit()
 	return Data(
 		token=token,
@@ -201,6 +221,9 @@ def make() -> Data:
 		overdue_client_name=overdue_client_name,
 		vcard_client_name=vcard_client_name,
 		card_number=str(random.randint(1000, 9999)),
+		long_client=long_client.name,
+		long_client_name=long_client_name,
+		pending_client=pending.name,
 		started=started,
 		existing=existing,
 	)
@@ -224,6 +247,12 @@ def make_overdue_interaction(client: str) -> None:
 	event = planning.plan_interaction(client, CALL, str(add_to_date(now_datetime(), hours=1)))
 	frappe.db.set_value("Event", event, "starts_on", add_to_date(now_datetime(), hours=-1))
 	next_interaction.update_next_interaction(client)
+
+
+def forget_chart_data() -> None:
+	"""The workspace's charts are cached until their *Refresh*: drawn from the run's data, not an earlier one."""
+	frappe.cache.delete_keys("chart-data:")
+	frappe.cache.delete_keys("crm_clients:clients_by_status:")
 
 
 def reset_list_settings(users) -> None:

@@ -4,8 +4,9 @@
   a free local port, for the test site only, serving the desk's built assets (`sites/assets`), with the
   environment scripts/dev-server gives it (`dev_server_env`: scripts/lib/dev-server.env, what `bench start`
   sets — DEV_SERVER makes the desk ask the realtime server on its own port);
-* the realtime server: the bench's socket.io server (`node apps/frappe/socketio.js`) on the bench's
-  `socketio_port` — the desk asks that port for its progress bars and background-job messages;
+* the realtime server: the bench's socket.io server (`node apps/frappe/socketio.js`) for the test site on
+  a free port, which the site's config names for the run (`socketio_port`, read by the desk with the
+  boot) — the desk asks it for its progress bars and background-job messages;
 * a background worker (`frappe worker`), only for the flows that wait on a background job.
 
 Each runs in its own process group, logs to a file in the run's report folder and is stopped (the
@@ -149,26 +150,50 @@ def start_web_server(bench: Path, site: str, log_dir: Path) -> tuple[Service, st
 	return service, base_url
 
 
-def socketio_port(bench: Path) -> int:
+def socketio_port(bench: Path, site: str | None = None) -> int:
+	"""The realtime server's port the desk asks for: the site's own `socketio_port`, else the bench's."""
 	config = json.loads((bench / "sites" / "common_site_config.json").read_text())
+	if site:
+		config.update(json.loads((bench / "sites" / site / "site_config.json").read_text()))
 	return int(config.get("socketio_port") or 9000)
 
 
-def start_realtime_server(bench: Path, site: str, log_dir: Path) -> Service | None:
-	"""The bench's socket.io server, unless one already listens on the bench's port (`bench start`)."""
-	port = socketio_port(bench)
-	if port_is_open(port):
-		return None  # the bench's own realtime server is running: the desk uses it as well
+class RealtimeServer(Service):
+	"""The bench's socket.io server for the test site alone, on a port of its own: the site's config names
+	that port for the run (the desk reads it with the boot) and loses it again when the server stops. The
+	bench's own port may be another run's or scripts/dev-server's server, serving another site, and may
+	stop in the middle of this run."""
+
+	def stop(self) -> None:
+		super().stop()
+		from frappe.installer import update_site_config
+
+		update_site_config("socketio_port", "None", site_config_path=str(self.site_config))
+
+
+def start_realtime_server(bench: Path, site: str, log_dir: Path) -> Service:
+	"""The bench's socket.io server (`node apps/frappe/socketio.js`) for the test site, on a free port."""
+	from frappe.installer import update_site_config
+
+	port = free_port()
+	site_config = bench / "sites" / site / "site_config.json"
+	update_site_config("socketio_port", port, site_config_path=str(site_config))
 	node = os.environ.get("NODE", "node")
-	service = Service(
+	service = RealtimeServer(
 		"socketio",
 		[node, str(bench / "apps" / "frappe" / "socketio.js")],
 		cwd=bench,
 		log_dir=log_dir,
-		# the browser calls it on 127.0.0.1: it serves the test site there
-		env={"FRAPPE_SITE": site},
-	).start()
-	service.wait_until(lambda: port_is_open(port), f"not listening on port {port}")
+		# its port; and the site of the pages on 127.0.0.1 (it takes the site from the page's host name)
+		env={"FRAPPE_SOCKETIO_PORT": str(port), "FRAPPE_SITE": site},
+	)
+	service.site_config = site_config
+	service.start()
+	try:
+		service.wait_until(lambda: port_is_open(port), f"not listening on port {port}")
+	except ServiceError:
+		service.stop()
+		raise
 	return service
 
 

@@ -60,7 +60,7 @@ def search(me, text: str) -> list[str]:
 def expect_registry(me, e2e_data) -> None:
 	"""The Client list, showing the run's open Clients with their status."""
 	me.wait_for_list("Client")
-	expect(me.title()).to_have_text("Клиент")
+	expect(me.title()).to_have_text("Клиенты")  # the registry, as the seed calls it
 	row = me.list_row(e2e_data.client_on_route_name)
 	expect(row).to_be_visible()
 	expect(row.locator('.indicator-pill[data-filter^="status,"]').first).to_have_text("Открыт")

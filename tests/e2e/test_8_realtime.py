@@ -8,7 +8,7 @@ DEV_SERVER the desk looks for the realtime server on the web server's own port: 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.conftest import BENCH, REPO
+from tests.conftest import BENCH, REPO, SITE
 from tests.e2e import services
 
 CONNECTED = "() => !!(frappe.realtime.socket && frappe.realtime.socket.connected)"
@@ -34,7 +34,7 @@ def test_the_desks_realtime_connection_comes_up(desk, e2e_data):
 	)
 	me.open("/app/client")
 	me.wait_for_list("Client")
-	port = services.socketio_port(BENCH)
+	port = services.socketio_port(BENCH, SITE)
 	try:
 		# the desk's own socket, connected to the realtime server (a failing one stays false, retrying)
 		me.page.wait_for_function(CONNECTED)
@@ -42,8 +42,7 @@ def test_the_desks_realtime_connection_comes_up(desk, e2e_data):
 		me.snap("realtime-not-connected")
 		pytest.fail(
 			f"the desk's realtime socket did not connect ({me.js('() => frappe.realtime.get_host()')}); "
-			f"requests for /socket.io on the web server: {on_the_web_port[:3]}; is the realtime server on "
-			f"port {port} another site's (e.g. scripts/dev-server's)?"
+			f"requests for /socket.io on the web server: {on_the_web_port[:3]}; the realtime server's port: {port}"
 		)
 	assert f":{port}/" in me.js("() => frappe.realtime.get_host()")
 	assert not on_the_web_port, f"the desk asked the web server for realtime: {on_the_web_port[:3]}"

@@ -50,6 +50,9 @@ frappe.listview_settings["Client"] = {
 	hide_name_column: true,
 
 	onload(listview) {
+		// the registry, as the seed calls it («Клиенты»), not the DocType's singular name
+		listview.page_title = __("Clients");
+		listview.set_title();
 		// the standard filters' dropdowns
 		for (const fieldname of ["client_type", "status"]) {
 			const field = listview.page.fields_dict[fieldname];
@@ -75,13 +78,16 @@ frappe.listview_settings["Client"] = {
 		next_interaction(value, df, doc) {
 			return crm_clients.client.format_next_interaction(value, doc);
 		},
+		// the type in short words («Юр. лицо»: the "Client list" context), in full in the tooltip
 		client_type(value) {
 			if (!value) return "";
-			const label = frappe.utils.escape_html(__(value, null, "Client"));
-			return `<span class="ellipsis" title="${label}">
-				<span class="filterable indicator-pill ${frappe.utils.guess_colour(value)} ellipsis"
-					data-filter="client_type,=,${frappe.utils.escape_html(value)}">
-					<span class="ellipsis">${label}</span>
+			const full = (frappe.boot.crm_clients.client_types || {})[value] || __(value, null, "Client");
+			const label = frappe.utils.escape_html(__(value, null, "Client list"));
+			const title = frappe.utils.escape_html(full);
+			return `<span title="${title}">
+				<span class="filterable indicator-pill ${frappe.utils.guess_colour(value)}"
+					data-filter="client_type,=,${frappe.utils.escape_html(value)}" title="${title}">
+					<span>${label}</span>
 				</span>
 			</span>`;
 		},
