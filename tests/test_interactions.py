@@ -535,17 +535,14 @@ def restricted_sales_user():
 	"""A Sales User who may read one Client only (a User Permission), and two Clients with interactions."""
 	mine = fixtures.make_client(client_name="Theirs to see")
 	hidden = fixtures.make_client(client_name="Not theirs")
-	frappe.set_user(fixtures.SALES_USER)
-	own_event = plan(hidden, "Call")  # planned while they could still see it
 	frappe.set_user("Administrator")
-	public = plan(hidden, "Meeting")
-	frappe.db.set_value("Event", public, "event_type", "Public")
+	colleagues = plan(hidden, "Meeting")
 	task = make_todo(hidden, allocated_to=fixtures.SALES_USER)
 	frappe.get_doc(
 		{"doctype": "User Permission", "user": fixtures.SALES_USER, "allow": "Client", "for_value": mine.name}
 	).insert(ignore_permissions=True)
 	frappe.clear_cache(user=fixtures.SALES_USER)
-	return mine, hidden, [own_event, public], task.name
+	return mine, hidden, [colleagues], task.name
 
 
 def test_a_sales_user_who_cannot_read_a_client_cannot_see_its_interactions(restricted_sales_user):
@@ -569,6 +566,29 @@ def test_a_sales_user_who_cannot_read_a_client_cannot_see_its_interactions(restr
 	assert {row.client for row in rows} == {mine.name}
 	with pytest.raises(frappe.PermissionError):
 		api.complete_interaction("Event", events[0], "done")
+
+
+def test_the_owner_of_an_event_keeps_seeing_it_after_losing_the_client(restricted_sales_user):
+	"""Frappe shows an Event to its owner in lists and the calendar whatever the apps add: the form opens too,
+	but its Client's interactions are not theirs to change any more."""
+	mine, hidden, _events, _task = restricted_sales_user
+	frappe.set_user("Administrator")
+	frappe.db.delete("User Permission", {"user": fixtures.SALES_USER, "allow": "Client"})
+	frappe.clear_cache(user=fixtures.SALES_USER)
+	frappe.set_user(fixtures.SALES_USER)
+	own = plan(hidden, "Call")  # planned while they could see the Client
+	frappe.set_user("Administrator")
+	frappe.get_doc(
+		{"doctype": "User Permission", "user": fixtures.SALES_USER, "allow": "Client", "for_value": mine.name}
+	).insert(ignore_permissions=True)
+	frappe.clear_cache(user=fixtures.SALES_USER)
+	frappe.set_user(fixtures.SALES_USER)
+
+	assert own in frappe.get_list("Event", pluck="name")
+	assert frappe.has_permission("Event", "read", doc=own)
+	assert not frappe.has_permission("Event", "write", doc=own)
+	with pytest.raises(frappe.PermissionError):
+		api.get_client_activities(hidden.name)
 
 
 def test_whoever_may_read_the_client_sees_a_colleagues_private_interaction(committed):

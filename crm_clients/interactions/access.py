@@ -2,7 +2,9 @@
 `has_permission` and `permission_query_conditions` hooks, `crm_clients/overrides/event.py` and `todo.py`).
 
 - whoever may not read every Client an Event or ToDo concerns does not see it — in its form, in lists and
-  reports, over REST — even as its owner;
+  reports, over REST — except an Event they own: Frappe shows every Event to its owner in lists and the
+  calendar (its list condition is `owner = user or …`, which no app's condition can narrow, as Frappe joins
+  them with AND after its OR), so its form opens for them too, read-only unless they may edit the Client;
 - whoever may read the Clients sees it, also a colleague's private Event;
 - planning (creating one) takes write on the Client; changing, completing or cancelling one takes write on the
   Client, or being its responsible user (its owner, the ToDo's assignee, an assignee of the Event).
@@ -37,6 +39,8 @@ def event_permission(doc, ptype=None, user=None) -> bool:
 	clients = existing(clients_of(doc))
 	if not clients:
 		return bool(frappe_rule(doc, ptype, user))
+	if doc.get("owner") == user and (ptype or "read") in READ_RIGHTS:
+		return True  # as Frappe's own list and calendar show it to its owner
 	return client_interaction_permission(doc, clients, ptype, user)
 
 
