@@ -299,6 +299,12 @@ def link_search(doctype, fragments):
 
 
 def bar_search(doctype, fragments):
+	"""The search bar's results of the doctype: the app's Clients (what the desk shows for Client), Frappe's
+	global search for the Customer."""
+	if doctype == "Client":
+		return lambda i: desk.call(
+			"crm_clients.search.search_bar_clients", text=fragments[i], start=0, limit=20
+		)
 	return lambda i: desk.call(
 		"frappe.utils.global_search.search", text=fragments[i], start=0, limit=20, doctype=doctype
 	)
