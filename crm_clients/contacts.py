@@ -16,9 +16,8 @@ import frappe
 from frappe import _
 from frappe.utils import validate_email_address
 
-from crm_clients import naming
-from crm_clients.intake import phones
-from crm_clients.intake.records import FAX, MOBILE, Person, Phone
+from crm_clients import naming, phones
+from crm_clients.persons import FAX, MOBILE, Person, Phone
 
 CONTACT_DETAIL_FIELDS = ("full_name", "phone", "mobile_no", "email_id")
 ROW_FIELDS = ("full_name", "phone", "email")

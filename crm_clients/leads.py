@@ -15,7 +15,7 @@ from frappe.model.mapper import get_mapped_doc
 from frappe.utils import get_link_to_form
 
 from crm_clients import contacts, masters
-from crm_clients.intake.records import MOBILE, WORK, Person, Phone
+from crm_clients.persons import MOBILE, WORK, Person, Phone
 from crm_clients.vocabulary import COMPANY, INDIVIDUAL
 
 # Lead fields not to be copied into the Client although a field of the same name exists there

@@ -5,7 +5,7 @@ import pytest
 pytest.importorskip("phonenumbers")
 
 from crm_clients.intake import card_text, phones
-from crm_clients.intake.records import FAX, MOBILE, WORK
+from crm_clients.persons import FAX, MOBILE, WORK
 
 
 def e164(card) -> list[str]:

@@ -14,10 +14,11 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
-from crm_clients import contacts
-from crm_clients.intake import card_text, engine, importer, ocr, phones
+from crm_clients import contacts, phones
+from crm_clients.intake import card_text, engine, importer, ocr
 from crm_clients.intake.matching import ClientNotVisibleError, find_client
-from crm_clients.intake.records import FAX, MOBILE, WORK, Person, Phone, Record
+from crm_clients.intake.records import Record
+from crm_clients.persons import FAX, MOBILE, WORK, Person, Phone
 from crm_clients.vocabulary import COMPANY, INDIVIDUAL, RUSSIA
 
 PHOTOS = ("jpg", "jpeg", "png")

@@ -5,8 +5,8 @@ website, address and ИНН. Pure Python with `phonenumbers`; the user checks th
 import re
 from dataclasses import dataclass, field
 
-from crm_clients.intake import phones
-from crm_clients.intake.records import FAX, MOBILE, WORK, Phone, PostalAddress
+from crm_clients import phones
+from crm_clients.persons import FAX, MOBILE, WORK, Phone, PostalAddress
 from crm_clients.vocabulary import INDIVIDUAL_FORMS, LEGAL_FORMS, RUSSIA
 
 POSITION_WORDS = (

@@ -18,8 +18,9 @@ from frappe.utils import escape_html
 
 from crm_clients import contacts, tax_ids
 from crm_clients.intake.matching import find_client
-from crm_clients.intake.records import HOME, Person, PostalAddress, Record
+from crm_clients.intake.records import Record
 from crm_clients.intake.runner import CREATED, MATCHED, Outcome, Summary
+from crm_clients.persons import HOME, Person, PostalAddress
 from crm_clients.vocabulary import RUSSIA
 
 # Spellings of Russia that people type instead of ERPNext's «Russian Federation»

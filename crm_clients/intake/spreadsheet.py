@@ -11,7 +11,8 @@ import re
 import frappe
 from frappe import _
 
-from crm_clients.intake.records import MOBILE, WORK, Person, Phone, Record
+from crm_clients.intake.records import Record
+from crm_clients.persons import MOBILE, WORK, Person, Phone
 
 # column → the headers it is recognised by (lower case; the first one is the template's)
 COLUMNS = {

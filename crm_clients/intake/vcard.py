@@ -15,8 +15,9 @@ import frappe
 import vobject
 from frappe import _
 
-from crm_clients.intake.records import FAX, HOME, MOBILE, WORK, Person, Phone, PostalAddress, Record
+from crm_clients.intake.records import Record
 from crm_clients.intake.spreadsheet import decode_text
+from crm_clients.persons import FAX, HOME, MOBILE, WORK, Person, Phone, PostalAddress
 
 _BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)
 _END = re.compile(r"^END:VCARD\s*$", re.IGNORECASE)

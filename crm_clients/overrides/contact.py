@@ -1,7 +1,6 @@
 """Contact (Frappe): the keys the app finds people by, and the Clients' rows that show a Contact."""
 
-from crm_clients import contacts
-from crm_clients.intake import phones
+from crm_clients import contacts, phones
 
 
 def validate(contact, method=None) -> None:

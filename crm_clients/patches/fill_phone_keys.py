@@ -1,8 +1,8 @@
-"""Contact Phone.phone_key for the numbers saved before it existed (crm_clients/intake/phones.py)."""
+"""Contact Phone.phone_key for the numbers saved before it existed (crm_clients/phones.py)."""
 
 import frappe
 
-from crm_clients.intake.phones import normalize
+from crm_clients.phones import normalize
 
 BATCH = 5000
 

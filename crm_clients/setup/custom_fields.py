@@ -36,7 +36,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"description": _("The Client this Customer was converted from (one Customer per Client)"),
 			},
 		],
-		# a Contact found by its number however it was typed (crm_clients/intake/phones.py)
+		# a Contact found by its number however it was typed (crm_clients/phones.py)
 		"Contact Phone": [
 			{
 				"fieldname": "phone_key",

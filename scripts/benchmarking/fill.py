@@ -24,7 +24,7 @@ from frappe.utils import now_datetime
 
 from crm_clients import route, status
 from crm_clients.data_quality import normalize_name, tax_key
-from crm_clients.intake.phones import normalize as normalize_phone
+from crm_clients.phones import normalize as normalize_phone
 
 from . import data
 
@@ -393,7 +393,7 @@ class Filler:
 		self.tables.add("Contact Email", {**email, "email_id": person["email"], "is_primary": 1})
 		phone = self.child(contact, "Contact", "phone_nos", 1)
 		phone.update(phone=person["phone"], is_primary_mobile_no=1)
-		# Contact.validate's indexed E.164 key (crm_clients.intake.phones.set_phone_keys)
+		# Contact.validate's indexed E.164 key (crm_clients.overrides.contact.validate)
 		phone["phone_key"] = normalize_phone(person["phone"])
 		self.tables.add("Contact Phone", phone)
 		for idx, (doctype, name, title) in enumerate(links, start=1):
