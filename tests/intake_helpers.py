@@ -1,5 +1,6 @@
 """Helpers of the intake tests: files uploaded as a user would, the records an import leaves, clean-up."""
 
+import json
 import os
 
 import frappe
@@ -52,3 +53,20 @@ def delete_imported(summary: dict) -> None:
 	for contact in summary.get("contacts", {}).get("created", []):
 		frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
 	frappe.db.commit()
+
+
+def realtime_events(action) -> tuple[object, list[dict]]:
+	"""What `action()` returns, and the realtime messages published meanwhile (Frappe's Redis channel)."""
+	from frappe.utils.background_jobs import get_redis_connection_without_auth
+
+	pubsub = get_redis_connection_without_auth().pubsub()
+	pubsub.subscribe("events")
+	try:
+		result = action()
+		events = []
+		while message := pubsub.get_message(timeout=1):
+			if message["type"] == "message":
+				events.append(json.loads(message["data"]))
+	finally:
+		pubsub.close()
+	return result, events

@@ -29,7 +29,7 @@ from tests import fixtures, http
 from tests.business_card_images import card_specs, render, write_cards
 from tests.conftest import BENCH, SITE
 from tests.e2e import services
-from tests.intake_helpers import counts, upload_fixture  # the `upload` fixture
+from tests.intake_helpers import counts, realtime_events, upload_fixture  # the `upload` fixture
 
 pytestmark = [
 	pytest.mark.usefixtures("site"),
@@ -129,16 +129,7 @@ def test_the_job_gives_the_card_the_request_gives(site, committed_photo, cards, 
 
 	started = api.start_business_card_scan(file_url)
 	frappe.db.commit()  # the job is queued once the request commits
-	pubsub = get_redis_connection_without_auth().pubsub()
-	pubsub.subscribe("events")
-	try:
-		run_queued_jobs(tmp_path)
-		events = []
-		while message := pubsub.get_message(timeout=1):
-			if message["type"] == "message":
-				events.append(json.loads(message["data"]))
-	finally:
-		pubsub.close()
+	_nothing, events = realtime_events(lambda: run_queued_jobs(tmp_path))
 
 	result = api.get_business_card_scan(started["job"])
 	assert result["status"] == "done", result

@@ -18,31 +18,13 @@ from crm_clients import api
 from crm_clients.intake import runner
 from crm_clients.tax_ids import make_inn
 from tests import fixtures, http
-from tests.intake_helpers import counts, upload_fixture
+from tests.intake_helpers import counts, realtime_events, upload_fixture
 from tests.test_intake_spreadsheet import csv_text, row
 
 pytestmark = pytest.mark.usefixtures("site")
 
 LEAD_SOURCE = "crm_clients.intake.lead_source.make_source"
 FILE_SOURCE = "crm_clients.intake.importer.make_file_source"
-
-
-def realtime_events(action) -> tuple[object, list[dict]]:
-	"""What `action()` returns, and the realtime messages it published (Frappe's Redis channel)."""
-	from frappe.utils.background_jobs import get_redis_connection_without_auth
-
-	pubsub = get_redis_connection_without_auth().pubsub()
-	pubsub.subscribe("events")
-	try:
-		pubsub.get_message(timeout=1)  # the subscription's confirmation
-		result = action()
-		events = []
-		while message := pubsub.get_message(timeout=1):
-			if message["type"] == "message":
-				events.append(json.loads(message["data"]))
-	finally:
-		pubsub.close()
-	return result, events
 
 
 def as_the_worker_runs(source: str, params: dict, job: str) -> dict:

@@ -18,7 +18,14 @@ from crm_clients import api
 from crm_clients.intake import importer, runner, spreadsheet
 from crm_clients.tax_ids import make_inn
 from tests.fixtures import NO_CRM_ROLE, SALES_USER, make_client, make_contact, make_industry, make_region
-from tests.intake_helpers import client_by_name, contacts_of, counts, delete_imported, upload_fixture
+from tests.intake_helpers import (
+	client_by_name,
+	contacts_of,
+	counts,
+	delete_imported,
+	realtime_events,
+	upload_fixture,
+)
 
 pytestmark = pytest.mark.usefixtures("site")
 
@@ -440,19 +447,14 @@ def test_the_background_job_shows_progress_and_sends_the_summary(site, upload):
 	t = tag()
 	file_url = upload("job.csv", csv_text(many_rows(t, 60)))
 	frappe.db.commit()
-	pubsub = get_redis_connection_without_auth().pubsub()
-	pubsub.subscribe("events")
 	summary = None
 	try:
-		summary = runner.run_job(
-			"crm_clients.intake.importer.make_file_source", {"file_url": file_url}, job=f"test-{t}"
+		summary, events = realtime_events(
+			lambda: runner.run_job(
+				"crm_clients.intake.importer.make_file_source", {"file_url": file_url}, job=f"test-{t}"
+			)
 		)
-		events = []
-		while message := pubsub.get_message(timeout=1):
-			if message["type"] == "message":
-				events.append(json.loads(message["data"]))
 	finally:
-		pubsub.close()
 		if summary:
 			delete_imported(summary)
 		frappe.delete_doc("File", frappe.db.get_value("File", {"file_url": file_url}), force=True)
