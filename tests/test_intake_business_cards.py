@@ -13,8 +13,8 @@ import frappe
 import pytesseract
 from frappe.utils import random_string
 
-from crm_clients import api
-from crm_clients.intake import ocr, phones
+from crm_clients import api, phones
+from crm_clients.intake import ocr
 from tests.business_card_images import write_cards
 from tests.fixtures import NO_CRM_ROLE, make_client, make_contact
 from tests.intake_helpers import counts, upload_fixture

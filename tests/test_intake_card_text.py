@@ -4,7 +4,8 @@ import pytest
 
 pytest.importorskip("phonenumbers")
 
-from crm_clients.intake import card_text, phones
+from crm_clients import phones
+from crm_clients.intake import card_text
 from crm_clients.persons import FAX, MOBILE, WORK
 
 
