@@ -188,6 +188,48 @@ def get_overdue_interactions(filters: str | dict | None = None) -> dict:
 	}
 
 
+# Duplicates (crm_clients/duplicates.py)
+
+
+@frappe.whitelist()
+def find_duplicates(
+	client: str | None = None, reason: str | None = None, start: int = 0, page_length: int = 500
+) -> list[dict]:
+	"""Pairs `{"client", "other", "reasons", "score"}` of Clients likely to be one company, best first: of one
+	Client, or a page of the whole registry; only Clients the caller may read, never a pair marked «не дубль»."""
+	from crm_clients import duplicates
+
+	return duplicates.duplicates_of(
+		client, reason=reason, start=int(start or 0), page_length=int(page_length or 500)
+	)
+
+
+@frappe.whitelist(methods=["POST"])
+def merge_clients(survivor: str, other: str, values: dict | list | str | None = None) -> str:
+	"""Merge `other` into `survivor` (all or nothing) and return the survivor's name; `values` names the fields
+	whose value is taken from `other`. Needs delete on `other` and write on `survivor`."""
+	from crm_clients import duplicates
+
+	return duplicates.merge(survivor, other, values)
+
+
+@frappe.whitelist(methods=["POST"])
+def mark_not_duplicate(client: str, other: str) -> str:
+	"""Mark two Clients as different companies: the pair is no longer offered as a possible duplicate."""
+	from crm_clients import duplicates
+
+	frappe.has_permission("Client Not Duplicate", "create", throw=True)
+	return duplicates.mark_not_duplicate(client, other)
+
+
+@frappe.whitelist()
+def get_merge_preview(client: str, other: str) -> dict:
+	"""The merge dialog's content: both Clients and the fields whose values differ."""
+	from crm_clients import duplicates
+
+	return duplicates.merge_preview(client, other)
+
+
 # Requisites by ИНН (crm_clients/requisites/)
 
 

@@ -24,6 +24,8 @@ app_include_js = [
 	"/assets/crm_clients/js/desk.js",
 	# one way to show the result of Clients coming in (Leads, sheets, vCards), one listener for its jobs
 	"/assets/crm_clients/js/intake.js",
+	# the merge dialog of duplicate Clients (the Client form and list, the «Possible Duplicates» report)
+	"/assets/crm_clients/js/duplicates.js",
 ]
 
 # the Client registry and form laid out for a laptop and a phone: nothing cut (public/css/registry.css)
@@ -35,13 +37,18 @@ doctype_js = {
 	"Client": [
 		"public/js/client_intake.js",
 		"public/js/client_interactions.js",
+		"public/js/client_duplicates.js",
 		# requisites by ИНН: find, fill, «Обновить реквизиты», the register's status (crm_clients/requisites/)
 		"public/js/client_requisites.js",
 	],
 }
 doctype_list_js = {
 	"Lead": "public/js/lead_list.js",
-	"Client": ["public/js/client_intake.js", "public/js/client_requisites.js"],
+	"Client": [
+		"public/js/client_intake.js",
+		"public/js/client_duplicates.js",
+		"public/js/client_requisites.js",
+	],
 }
 
 # The app's words (statuses, interaction kinds, their labels and colours) reach the desk once per session
@@ -53,6 +60,8 @@ after_migrate = "crm_clients.setup.install.after_migrate"
 before_uninstall = "crm_clients.setup.install.before_uninstall"
 
 doc_events = {
+	# a deleted Client's «не дубль» marks go with it (crm_clients/duplicates.py)
+	"Client": {"on_trash": "crm_clients.duplicates.forget_client"},
 	"Lead": {"on_trash": "crm_clients.overrides.lead.on_trash"},
 	"Contact": {
 		"validate": "crm_clients.overrides.contact.validate",

@@ -12,7 +12,9 @@ the ones on ERPNext's tables are dropped again on uninstall, ours go with the ta
 - `Customer.tax_id`: a Client being converted reuses the Customer with its tax ID (crm_clients/conversion.py),
   looked up on every conversion;
 - `Contact Email.email_id`: a person brought in from a card or a list is matched to a Contact by e-mail
-  (crm_clients/contacts.py `find_contact_by_email`), as Frappe's own incoming mail does.
+  (crm_clients/contacts.py `find_contact_by_email`), as Frappe's own incoming mail does;
+- `Client Contact.crm_email_domain` (a column MariaDB computes from the row's e-mail) and the «не дубль» pairs:
+  possible duplicates are found by self-joins on them (crm_clients/duplicates.py).
 """
 
 import frappe
@@ -26,12 +28,25 @@ INDEXES = (
 	("tabCustomer", "crm_clients_lead_name", "", "lead_name"),
 	("tabCustomer", "crm_clients_tax_id", "", "tax_id"),
 	("tabContact Email", "crm_clients_email_id", "", "email_id"),
+	("tabClient Contact", "crm_email_domain", "", "crm_email_domain"),
+	("tabClient Not Duplicate", "client_other", "unique", "client, other"),
+)
+# (table, column, definition): columns MariaDB computes, made before the indexes on them
+GENERATED_COLUMNS = (
+	(
+		"tabClient Contact",
+		"crm_email_domain",
+		"varchar(140) as (case when email like '%@%' then lower(substring_index(email, '@', -1)) end) persistent",
+	),
 )
 # indexes on other apps' tables, dropped on uninstall
 FOREIGN_TABLES = ("tabCustomer", "tabContact Email")
 
 
 def ensure() -> None:
+	for table, column, definition in GENERATED_COLUMNS:
+		if not frappe.db.sql(f"show columns from `{table}` like %s", column):  # not Frappe's cached list
+			frappe.db.sql_ddl(f"alter table `{table}` add column `{column}` {definition}")
 	for table, name, kind, columns in INDEXES:
 		if not frappe.db.has_index(table, name):
 			frappe.db.sql_ddl(f"alter table `{table}` add {kind} index `{name}` ({columns})")

@@ -1,0 +1,93 @@
+// Duplicate Clients on the Client form and list (the dialog: public/js/duplicates.js). Loaded as a Client form
+// script and list script (hooks.py), after the Client's own scripts.
+
+frappe.provide("crm_clients.duplicates");
+
+Object.assign(crm_clients.duplicates, {
+	can_merge() {
+		return frappe.model.can_delete("Client");
+	},
+
+	// the form: an indicator of its possible duplicates, and «Объединить с…»
+	setup_form(frm) {
+		if (frm.is_new()) return;
+		frappe
+			.xcall("crm_clients.api.find_duplicates", { client: frm.doc.name, page_length: 20 })
+			.then((pairs) => {
+				if (!pairs || !pairs.length || frm.doc.name !== pairs[0].client) return;
+				frm.dashboard.add_comment(
+					__("Possible duplicates: {0}", [
+						pairs
+							.map((pair) => `<a href="/app/client/${encodeURIComponent(pair.other)}">${pair.other}</a>`)
+							.join(", "),
+					]) +
+						` · <a href="/app/query-report/Possible Duplicates?client=${encodeURIComponent(
+							frm.doc.name
+						)}">${__("Possible Duplicates")}</a>`,
+					"orange",
+					true
+				);
+			});
+		if (!crm_clients.duplicates.can_merge()) return;
+		frm.add_custom_button(__("Merge with…"), () => crm_clients.duplicates.choose_other(frm), __("Actions"));
+	},
+
+	choose_other(frm) {
+		const dialog = new frappe.ui.Dialog({
+			title: __("Merge with…"),
+			fields: [
+				{
+					fieldname: "other",
+					fieldtype: "Link",
+					options: "Client",
+					label: __("Client"),
+					reqd: 1,
+					get_query: () => ({ filters: { name: ["!=", frm.doc.name] } }),
+				},
+			],
+			primary_action_label: __("Next"),
+			primary_action(values) {
+				dialog.hide();
+				crm_clients.duplicates.merge_dialog(frm.doc.name, values.other, (survivor) => {
+					if (survivor === frm.doc.name) frm.reload_doc();
+					else frappe.set_route("Form", "Client", survivor);
+				});
+			},
+		});
+		dialog.show();
+	},
+
+	setup_list(listview) {
+		if (!crm_clients.duplicates.can_merge() || listview.crm_duplicates_ready) return;
+		listview.crm_duplicates_ready = true;
+		listview.page.add_actions_menu_item(__("Merge"), () => {
+			const names = listview.get_checked_items(true);
+			if (names.length < 2) {
+				frappe.msgprint(__("Select two Clients or more."));
+				return;
+			}
+			crm_clients.duplicates.bulk_merge_dialog(names, () => listview.refresh());
+		});
+		listview.page.add_inner_button(__("Possible Duplicates"), () =>
+			frappe.set_route("query-report", "Possible Duplicates")
+		);
+	},
+});
+
+frappe.ui.form.on("Client", {
+	refresh(frm) {
+		crm_clients.duplicates.setup_form(frm);
+	},
+});
+
+// the Client list: keep its own settings (client_list.js, other scripts) and add the bulk «Merge»
+(() => {
+	const settings = (frappe.listview_settings["Client"] = frappe.listview_settings["Client"] || {});
+	if (settings.crm_duplicates_extended) return;
+	settings.crm_duplicates_extended = true;
+	const own_onload = settings.onload;
+	settings.onload = function (listview) {
+		if (own_onload) own_onload.apply(this, arguments);
+		crm_clients.duplicates.setup_list(listview);
+	};
+})();
