@@ -230,6 +230,15 @@ def get_merge_preview(client: str, other: str) -> dict:
 	return duplicates.merge_preview(client, other)
 
 
+@frappe.whitelist()
+def get_merged_into(client: str) -> str | None:
+	"""The Client an old, merged-away Client ID was merged into (the desk opens it instead of «Not found»)."""
+	from crm_clients import duplicates
+
+	frappe.has_permission("Client", "read", throw=True)
+	return duplicates.merged_into(client)
+
+
 # Requisites by ИНН (crm_clients/requisites/)
 
 

@@ -35,6 +35,7 @@ from crm_clients.savepoints import all_or_nothing
 
 CLIENT = "Client"
 NOT_DUPLICATE = "Client Not Duplicate"
+MERGE_LOG = "Client Merge"
 MERGE_SAVEPOINT = "crm_clients_merge"
 
 # reasons, and what each adds to a pair's score
@@ -233,9 +234,19 @@ def mark_not_duplicate(client: str, other: str) -> str:
 
 
 def forget_client(client, method=None) -> None:
-	"""A deleted Client's «не дубль» marks go with it (hooks.py: Client on_trash)."""
+	"""A deleted Client's «не дубль» marks, and the IDs merged into it, go with it (hooks.py: Client on_trash).
+	Not when it is being merged: Frappe's merge has moved them to the survivor by then."""
 	frappe.db.delete(NOT_DUPLICATE, {"client": client.name})
 	frappe.db.delete(NOT_DUPLICATE, {"other": client.name})
+	frappe.db.delete(MERGE_LOG, {"survivor": client.name})
+
+
+def merged_into(name: str) -> str | None:
+	"""The Client an old ID was merged into (the desk opens it for the old ID), if the user may read it."""
+	survivor = frappe.db.get_value(MERGE_LOG, name, "survivor")
+	if survivor and frappe.has_permission(CLIENT, "read", doc=survivor):
+		return survivor
+	return None
 
 
 # --- merging
@@ -428,6 +439,17 @@ def _merge_into(keep, gone, final: dict) -> None:
 	)
 
 	rename_doc(CLIENT, gone.name, keep.name, merge=True, show_alert=False, rebuild_search=False)
+
+	# the old ID opens the survivor (a row of the app's own log, written by the merge whoever merges)
+	log = frappe.get_doc(
+		{
+			"doctype": MERGE_LOG,
+			"merged_client": gone.name,
+			"merged_client_name": gone.client_name,
+			"survivor": keep.name,
+		}
+	)
+	log.insert(ignore_permissions=True)
 
 	# «не дубль» marks of the merged-away Client now name the survivor: once per pair, never with itself
 	frappe.db.delete(NOT_DUPLICATE, {"client": keep.name, "other": keep.name})

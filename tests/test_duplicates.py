@@ -427,3 +427,21 @@ def test_two_merges_of_overlapping_pairs_end_with_one_survivor(site, committed_p
 	assert sorted(rows) == sorted(contact.name for contact in contacts[:2])  # nothing lost
 	loser = next(body for status, body in results.values() if status != 200)
 	assert "no longer exists" in str(loser)
+
+
+def test_a_merged_away_id_opens_the_survivor_also_after_a_second_merge(site):
+	from crm_clients.api import get_merged_into
+
+	first, second, third = (fixtures.make_client(client_name=unique_word()) for _ in range(3))
+	merge_clients(second.name, first.name)
+	assert get_merged_into(first.name) == second.name
+	merge_clients(third.name, second.name)
+	assert get_merged_into(first.name) == third.name
+	assert get_merged_into(second.name) == third.name
+	assert get_merged_into(third.name) is None
+
+	site.delete_doc("Client", third.name)  # the survivor's log goes with it
+	assert get_merged_into(first.name) is None
+	site.set_user(fixtures.NO_CRM_ROLE)
+	with pytest.raises(frappe.PermissionError):
+		get_merged_into(first.name)

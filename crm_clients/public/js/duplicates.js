@@ -34,7 +34,7 @@ Object.assign(crm_clients.duplicates, {
 				description:
 					converted.length === 1
 						? __("The Client converted into a Customer stays.")
-						: __("The other Client is merged into it and deleted."),
+						: __("The other Client is merged into it and deleted; its ID opens the Client that stays."),
 			},
 		];
 		if (preview.fields.length) {
@@ -145,3 +145,25 @@ Object.assign(crm_clients.duplicates, {
 		return survivor;
 	},
 });
+
+// A merged-away Client's ID opens the Client it was merged into (Frappe's own redirect lasts one browser session)
+(() => {
+	if (frappe.show_not_found && frappe.show_not_found.crm_clients_merged) return;
+	const show_not_found = frappe.show_not_found;
+	frappe.show_not_found = function () {
+		const route = frappe.get_route() || [];
+		const args = arguments;
+		if (route[0] !== "Form" || route[1] !== "Client" || !route[2]) {
+			return show_not_found.apply(this, args);
+		}
+		frappe
+			.xcall("crm_clients.api.get_merged_into", { client: route.slice(2).join("/") })
+			.then((survivor) => {
+				if (!survivor) return show_not_found.apply(this, args);
+				frappe.route_flags.replace_route = true;
+				frappe.set_route("Form", "Client", survivor);
+			})
+			.catch(() => show_not_found.apply(this, args));
+	};
+	frappe.show_not_found.crm_clients_merged = true;
+})();
