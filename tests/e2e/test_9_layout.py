@@ -43,8 +43,11 @@ OVERLAPPING = """(labels) => {
 
 
 def open_registry(me, e2e_data):
+	"""The registry, filtered by the long name as a user types it (other flows fill the first page)."""
 	me.open_list("Client")
 	me.clear_list_filters()
+	with me.list_refresh():
+		me.type_into("client_name", e2e_data.long_client_name)
 	row = me.list_row(e2e_data.long_client_name)
 	expect(row).to_be_visible()
 	return row
