@@ -7,6 +7,7 @@ from crm_clients import contacts, conversion
 from crm_clients import leads as client_leads
 from crm_clients.intake import business_cards, importer, lead_source, spreadsheet
 from crm_clients.interactions import activities, planning
+from crm_clients.savepoints import once_more_if_ended
 
 
 @frappe.whitelist(methods=["POST"])
@@ -14,8 +15,9 @@ def convert_to_customer(client: str) -> str:
 	"""Convert the Client into a Customer (or return the Customer it already has): `Client.convert()`."""
 	if not client or not frappe.db.exists("Client", client):
 		frappe.throw(_("Client {0} does not exist.").format(frappe.bold(client)), frappe.DoesNotExistError)
-	# the row lock serialises simultaneous conversions; reading under it sees the committed state
-	return frappe.get_doc("Client", client, for_update=True).convert()
+	# the row lock serialises simultaneous conversions; reading under it sees the committed state (with MariaDB's
+	# snapshot isolation, a conversion committed meanwhile ends this transaction: read again in a fresh one)
+	return once_more_if_ended(lambda: frappe.get_doc("Client", client, for_update=True)).convert()
 
 
 @frappe.whitelist(methods=["POST"])

@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_link_to_form
 
-from crm_clients import tax_ids
+from crm_clients import savepoints, tax_ids
 from crm_clients.vocabulary import LEGAL_FORMS, RUSSIA
 
 _QUOTES = re.compile(r"[\"'«»“”„‘’`]")
@@ -86,7 +86,15 @@ def find_client_by_tax_key(key: str | None, for_update: bool = False) -> dict | 
 
 def raise_duplicate_tax_id(client) -> None:
 	"""The unique index refused the Client's tax key: say which Client has it (HTTP 409)."""
-	existing = find_client_by_tax_key(client.tax_key, for_update=True)
+	try:
+		existing = find_client_by_tax_key(client.tax_key, for_update=True)
+	except Exception as error:
+		if not savepoints.ended_by_the_database(error):
+			raise
+		# the other Client was committed after this transaction's snapshot (MariaDB's snapshot isolation) and
+		# the database ended the transaction: this save fails anyway; the other Client is read in a fresh one
+		frappe.db.rollback()
+		existing = find_client_by_tax_key(client.tax_key)
 	if not existing:  # the other Client was deleted meanwhile: saving again will work
 		frappe.throw(
 			_("Another Client was saving the same INN at the same time: save again."),
@@ -98,6 +106,15 @@ def raise_duplicate_tax_id(client) -> None:
 	else:
 		message = _("Client {0} already has INN {1}.").format(link, client.tax_id)
 	frappe.throw(message, frappe.DuplicateEntryError, title=_("Duplicate Client"))
+
+
+def raise_if_tax_key_taken(client) -> None:
+	"""The database ended the transaction saving the Client (`savepoints.ended_by_the_database`: with MariaDB's
+	snapshot isolation, a Client with the same tax key committed meanwhile ends it instead of a duplicate key):
+	when another Client holds the key now, say which, as for a duplicate (HTTP 409)."""
+	frappe.db.rollback()
+	if find_client_by_tax_key(client.tax_key):
+		raise_duplicate_tax_id(client)
 
 
 def normalize_name(name: str | None) -> str:

@@ -6,6 +6,10 @@ import frappe
 from frappe import _
 
 SAVEPOINT_DOES_NOT_EXIST = 1305  # MariaDB: the transaction that held the savepoint has ended
+# MariaDB errors that end (roll back) the whole transaction: a deadlock, and a locking read or write of a row
+# another transaction changed after this one's snapshot ("Record has changed since last read", raised when
+# innodb_snapshot_isolation is on: the default from MariaDB 11.8)
+DEADLOCK, RECORD_CHANGED = 1213, 1020
 
 
 class TransactionLost(frappe.ValidationError):
@@ -16,21 +20,50 @@ class TransactionLost(frappe.ValidationError):
 # the database (after the job runner's rollback): the transaction ended by a deadlock, or a unique value chosen
 # from this transaction's snapshot taken meanwhile (two Contacts of the same person's name, two Clients with
 # the same ИНН) — done again, it finds what the other worker committed.
-LOST_RACES = (TransactionLost, frappe.DuplicateEntryError)
+LOST_RACES = (TransactionLost, frappe.DuplicateEntryError, frappe.QueryDeadlockError)
+
+
+def ended_by_the_database(error: Exception) -> bool:
+	"""The database rolled the whole transaction back: a deadlock, or a row changed after this transaction's
+	snapshot (MariaDB's snapshot isolation). Frappe raises both as QueryDeadlockError; an older Frappe may pass
+	the driver's own error (OperationalError 1213 or 1020)."""
+	if isinstance(error, frappe.QueryDeadlockError):
+		return True
+	return bool(error.args) and error.args[0] in (DEADLOCK, RECORD_CHANGED)
+
+
+def is_lost_race(error: Exception) -> bool:
+	return isinstance(error, LOST_RACES) or ended_by_the_database(error)
 
 
 def all_or_nothing_once_more(savepoint: str, work, retry: bool):
 	"""`work()` all or nothing. With a commit per record (`retry`: the job runner's), work that lost a race
-	(LOST_RACES) is done once more, after a rollback: it then finds what the other worker committed."""
+	(`is_lost_race`) is done once more, after a rollback: it then finds what the other worker committed."""
 	try:
 		with all_or_nothing(savepoint):
 			return work()
-	except LOST_RACES:
-		if not retry:
+	except Exception as error:
+		if not (retry and is_lost_race(error)):
 			raise
 		frappe.db.rollback()
 		with all_or_nothing(savepoint):
 			return work()
+
+
+def once_more_if_ended(work):
+	"""`work()` (a locking read, taking a number), done once more from a fresh transaction when the database
+	ended this one under it (`ended_by_the_database`: another transaction changed the row meanwhile) before
+	this transaction wrote anything; when it had, those writes are lost: TransactionLost."""
+	writes = frappe.db.transaction_writes
+	try:
+		return work()
+	except Exception as error:
+		if not ended_by_the_database(error):
+			raise
+		frappe.db.rollback()
+		if writes:
+			raise TransactionLost(_lost_message()) from error
+		return work()
 
 
 @contextmanager

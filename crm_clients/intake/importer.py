@@ -59,8 +59,16 @@ def file_extension(file) -> str:
 
 
 def get_content(file) -> bytes:
-	content = file.get_content()
-	return content.encode() if isinstance(content, str) else content
+	"""The file's bytes as stored; the readers decode them (a Russian CSV is often Windows-1251). Not
+	`File.get_content` for a stored file: Frappe 16 decodes text there, trying Windows-1250/1252 too, which
+	turns Cyrillic Windows-1251 into other letters before the app can tell."""
+	if file.get("content"):  # a File made in this request still holds what was uploaded
+		content = file.get_content()
+		return content.encode() if isinstance(content, str) else content
+	if file.file_url:
+		file.validate_file_url()
+	with open(file.get_full_path(), "rb") as stored:
+		return stored.read()
 
 
 def read_records(file, vcards_only: bool = False) -> list:

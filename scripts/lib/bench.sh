@@ -5,7 +5,13 @@
 #   FRAPPE_REPO             Frappe's source: a git URL, a local checkout or a git bundle file
 #                           (default https://github.com/frappe/frappe)
 #   ERPNEXT_REPO            ERPNext's source, the same kinds (default https://github.com/frappe/erpnext)
-#   FRAPPE_BRANCH           the branch of both (default version-15); ERPNEXT_BRANCH overrides ERPNext's
+#   FRAPPE_VERSION          the major version of Frappe and ERPNext, 15 or 16 (default: from FRAPPE_BRANCH, else 15)
+#   FRAPPE_BRANCH           the branch of both (default version-$FRAPPE_VERSION); ERPNEXT_BRANCH overrides ERPNext's
+#   FRAPPE_PYTHON           the Python of a new bench (default: the first of python3.N… and python3 new enough for
+#                           the version: 3.10+ for 15, 3.14+ for 16); Node.js 18+ for 15, 24+ for 16
+#   FRAPPE_DB_HOST / FRAPPE_DB_PORT   the MariaDB server (default 127.0.0.1 / 3306), written into a new bench's config
+#   FRAPPE_REDIS_CACHE_PORT / FRAPPE_REDIS_QUEUE_PORT   a new bench's Redis ports (default bench's 13000 / 11000;
+#                           another bench on the same machine needs its own)
 #   FRAPPE_DB_ROOT_USER / FRAPPE_DB_ROOT_PASSWORD   the MariaDB root login (default root / root)
 #   CRM_CLIENTS_CACHE       where bundles are unpacked (default ~/.cache/crm_clients)
 #   CRM_SYSTEM_PACKAGES     "present": do not check the system packages (e.g. GitHub Actions' service containers)
@@ -14,7 +20,24 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bench_path="$(realpath -m "${FRAPPE_BENCH_PATH:-$HOME/frappe-bench}")"
 db_root_user="${FRAPPE_DB_ROOT_USER:-root}"
 db_root_password="${FRAPPE_DB_ROOT_PASSWORD:-root}"
-frappe_branch="${FRAPPE_BRANCH:-version-15}"
+if [ -n "${FRAPPE_VERSION:-}" ]; then
+	frappe_major="$FRAPPE_VERSION"
+elif [[ "${FRAPPE_BRANCH:-}" =~ ^version-([0-9]+) ]]; then
+	frappe_major="${BASH_REMATCH[1]}"
+else
+	frappe_major=15
+fi
+case "$frappe_major" in
+15) python_minimum=3.10 python_below=3.14 node_minimum=18 ;; # Frappe's pyproject.toml and package.json
+16) python_minimum=3.14 python_below=3.15 node_minimum=24 ;;
+*)
+	printf '\n!!! FRAPPE_VERSION must be 15 or 16 (got %s)\n' "$frappe_major" >&2
+	exit 1
+	;;
+esac
+frappe_branch="${FRAPPE_BRANCH:-version-$frappe_major}"
+db_host="${FRAPPE_DB_HOST:-127.0.0.1}"
+db_port="${FRAPPE_DB_PORT:-3306}"
 erpnext_branch="${ERPNEXT_BRANCH:-$frappe_branch}"
 frappe_repo="${FRAPPE_REPO:-https://github.com/frappe/frappe}"
 erpnext_repo="${ERPNEXT_REPO:-https://github.com/frappe/erpnext}"
@@ -77,18 +100,46 @@ ensure_node() {
 	command -v node >/dev/null 2>&1 || ensure_system_packages nodejs npm
 	local major
 	major="$(node -e 'console.log(process.versions.node.split(".")[0])')"
-	[ "$major" -ge 18 ] || die "Node.js 18 or newer is needed (found $(node --version)); install it, e.g. from nodesource"
+	[ "$major" -ge "$node_minimum" ] || die "Frappe $frappe_major needs Node.js $node_minimum or newer, found $(node --version) — install it (your OS packages, nodesource, nvm or fnm) and put it first on PATH"
 	if ! command -v yarn >/dev/null 2>&1; then
 		say "installing yarn (npm install -g yarn)"
 		npm install -g --silent yarn >&2 || die "could not install yarn: run 'npm install -g yarn'"
 	fi
 }
 
+# --- Python
+
+python_version_ok() {
+	"$1" -c "import sys; v = lambda t: tuple(map(int, t.split('.'))); sys.exit(not v('$python_minimum') <= sys.version_info[:2] < v('$python_below'))" 2>/dev/null
+}
+
+# The Python of a new bench: FRAPPE_PYTHON, else the first of python3 and python3.N that Frappe's version takes
+find_python() {
+	if [ -n "${FRAPPE_PYTHON:-}" ]; then
+		python_version_ok "$FRAPPE_PYTHON" || die "FRAPPE_PYTHON=$FRAPPE_PYTHON is not the Python $python_minimum (up to $python_below) that Frappe $frappe_major needs"
+		command -v "$FRAPPE_PYTHON"
+		return
+	fi
+	local candidate version found=()
+	for candidate in python3 python3.14 python3.13 python3.12 python3.11 python3.10; do
+		# (a pyenv shim of a version that is not selected fails: not there)
+		version="$("$candidate" -c 'import platform; print(platform.python_version())' 2>/dev/null)" || continue
+		found+=("$candidate ($version)")
+		if python_version_ok "$candidate"; then
+			command -v "$candidate"
+			return
+		fi
+	done
+	die "Frappe $frappe_major needs Python $python_minimum (below $python_below; with venv and its headers); found: ${found[*]:-no python3}.
+    Install it — your OS packages (e.g. python$python_minimum python$python_minimum-venv python$python_minimum-dev), pyenv
+    (pyenv install $python_minimum) or uv (uv python install $python_minimum) — then put it on PATH or set FRAPPE_PYTHON to it."
+}
+
 # --- MariaDB
 
 mariadb_alive() {
 	# exits 0 whenever the server answers, even when the login is refused
-	mysqladmin --protocol=tcp -h "${FRAPPE_DB_HOST:-127.0.0.1}" -P "${FRAPPE_DB_PORT:-3306}" ping >/dev/null 2>&1
+	mysqladmin --protocol=tcp -h "$db_host" -P "$db_port" ping >/dev/null 2>&1
 }
 
 configure_mariadb() {
@@ -128,7 +179,7 @@ start_mariadb() {
 
 ensure_db_root_login() {
 	# Debian's MariaDB lets the system root in through its socket only; Frappe logs in with a password
-	local sql_login=(mariadb --protocol=tcp -h "${FRAPPE_DB_HOST:-127.0.0.1}" -P "${FRAPPE_DB_PORT:-3306}"
+	local sql_login=(mariadb --protocol=tcp -h "$db_host" -P "$db_port"
 		-u "$db_root_user" "-p$db_root_password")
 	"${sql_login[@]}" -e "SELECT 1" >/dev/null 2>&1 && return 0
 	if is_root && [ "$db_root_user" = "root" ] && mariadb -u root -e "SELECT 1" >/dev/null 2>&1; then
@@ -165,6 +216,14 @@ start_services() {
 # --- the bench
 
 ensure_bench_cli() {
+	# frappe-bench 5.30+ makes the bench's env with uv unless BENCH_DISABLE_UV is set
+	if ! command -v uv >/dev/null 2>&1 && [ -z "${BENCH_DISABLE_UV:-}" ]; then
+		say "installing uv (frappe-bench makes the bench's env with it; BENCH_DISABLE_UV=1 to use pip)"
+		if is_root; then python3 -m pip install --quiet uv >&2; else python3 -m pip install --quiet --user uv >&2; fi
+		PATH="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$HOME/.local/bin:$PATH"
+		export PATH
+		command -v uv >/dev/null 2>&1 || die "uv is not on PATH after 'pip install uv': install it (https://docs.astral.sh/uv/) or set BENCH_DISABLE_UV=1"
+	fi
 	# type -P: the executable on PATH, not the bench() function above
 	if type -P bench >/dev/null 2>&1; then return 0; fi
 	say "installing frappe-bench (the bench CLI) from PyPI"
@@ -229,6 +288,27 @@ if config.get("frappe_user") != "root":
     json.dump(config, open(path, "w"), indent=1, sort_keys=True)' "$config"
 }
 
+# A new bench's MariaDB server and Redis ports, when they are not the defaults (another bench on the machine)
+configure_bench_servers() {
+	local config="$1/sites/common_site_config.json"
+	python3 -c 'import json, os, sys
+path, host, port, cache, queue = sys.argv[1:]
+config = json.load(open(path)) if os.path.exists(path) else {}
+if host != "127.0.0.1" or port != "3306":
+    config.update(db_host=host, db_port=int(port))
+if cache:
+    config["redis_cache"] = f"redis://127.0.0.1:{cache}"
+if queue:
+    config["redis_queue"] = f"redis://127.0.0.1:{queue}"
+json.dump(config, open(path, "w"), indent=1, sort_keys=True)' "$config" "$db_host" "$db_port" \
+		"${FRAPPE_REDIS_CACHE_PORT:-}" "${FRAPPE_REDIS_QUEUE_PORT:-}"
+	[ -n "${FRAPPE_REDIS_CACHE_PORT:-}" ] && [ -f "$1/config/redis_cache.conf" ] &&
+		sed -i "s/^port .*/port $FRAPPE_REDIS_CACHE_PORT/" "$1/config/redis_cache.conf"
+	[ -n "${FRAPPE_REDIS_QUEUE_PORT:-}" ] && [ -f "$1/config/redis_queue.conf" ] &&
+		sed -i "s/^port .*/port $FRAPPE_REDIS_QUEUE_PORT/" "$1/config/redis_queue.conf"
+	return 0
+}
+
 # setuptools 80 dropped pkg_resources, which Frappe 15's build still imports
 write_build_constraints() {
 	local constraints="$sources_cache/../constraints.txt"
@@ -238,19 +318,29 @@ write_build_constraints() {
 	export UV_CONSTRAINT="$constraints" UV_BUILD_CONSTRAINT="$constraints" PIP_CONSTRAINT="$constraints"
 }
 
+# The bench's Frappe major version must be the one asked for (FRAPPE_VERSION or FRAPPE_BRANCH), when asked
+check_bench_version() {
+	[ -n "${FRAPPE_VERSION:-}${FRAPPE_BRANCH:-}" ] || return 0
+	local installed
+	installed="$(sed -n 's/^__version__ = "\([0-9]*\)\..*/\1/p' "$bench_path/apps/frappe/frappe/__init__.py")"
+	[ -z "$installed" ] || [ "$installed" = "$frappe_major" ] ||
+		die "the bench $bench_path has Frappe $installed, not $frappe_major: set FRAPPE_BENCH_PATH to another bench"
+}
+
 ensure_bench() {
 	if bench_exists && bench_has_erpnext; then
+		check_bench_version
 		allow_root_bench "$bench_path"
 		return 0
 	fi
+	local python frappe_source erpnext_source started=$SECONDS
+	python="$(find_python)" # first: what is missing is said before anything is installed
 	ensure_system_packages "${SYSTEM_PACKAGES[@]}"
 	ensure_node
 	start_mariadb
 	ensure_db_root_login
 	ensure_bench_cli
 	write_build_constraints
-	local python frappe_source erpnext_source started=$SECONDS
-	python="$(command -v python3)"
 
 	if ! bench_exists; then
 		[ -e "$bench_path" ] && [ -n "$(ls -A "$bench_path" 2>/dev/null)" ] &&
@@ -264,6 +354,7 @@ ensure_bench() {
 		(cd "$launch" && command bench init --skip-assets --frappe-path "$frappe_source" \
 			--frappe-branch "$frappe_branch" --python "$python" "$bench_path") >&2
 		rm -rf "$launch"
+		configure_bench_servers "$bench_path"
 	fi
 	allow_root_bench "$bench_path"
 

@@ -4,12 +4,13 @@
 import frappe
 from erpnext.crm.utils import CRMNote
 from frappe import _
+from frappe.model.naming import set_name_by_naming_series
 from frappe.model.workflow import validate_workflow
 from frappe.utils import cstr, get_link_to_form, now
 
 from crm_clients import contacts, conversion, data_quality, history, leads, route, status
 from crm_clients.interactions import lifecycle, next_interaction
-from crm_clients.savepoints import all_or_nothing
+from crm_clients.savepoints import all_or_nothing, ended_by_the_database, once_more_if_ended
 
 
 class Client(CRMNote):
@@ -215,6 +216,22 @@ class Client(CRMNote):
 		)
 
 	# --- the database's uniqueness, in the user's words
+
+	def autoname(self):
+		"""The naming series' next number. Two Clients saved at the same time take it one after the other; with
+		MariaDB's snapshot isolation the second finds the series changed since its snapshot and the database
+		ends its transaction: the number is taken again from a fresh one (`once_more_if_ended`)."""
+		once_more_if_ended(lambda: set_name_by_naming_series(self))
+
+	def db_insert(self, *args, **kwargs):
+		"""With MariaDB's snapshot isolation, a Client with the same ИНН committed meanwhile ends this
+		transaction instead of failing the unique index: told as the duplicate it is (HTTP 409)."""
+		try:
+			return super().db_insert(*args, **kwargs)
+		except Exception as error:
+			if ended_by_the_database(error) and self.tax_key:
+				data_quality.raise_if_tax_key_taken(self)
+			raise
 
 	def show_unique_validation_message(self, e):
 		fieldname = self.unique_field_of(e)
