@@ -14,13 +14,13 @@ Duplicate*) never comes back; only Clients the user may read are named.
 
 **Merging** (`merge`): `other` goes into `survivor` all or nothing, under a row lock on both Clients taken in
 name order (two users merging overlapping pairs at once end with one survivor, the later one told the Client
-is gone). The survivor's fields take the chosen values of `other` (an empty value never wins over a filled
-one); `other`'s contact persons join (one row per Contact), its notes follow, then Frappe's rename-merge
-(`frappe.model.rename_doc`, `merge=True`) moves every Link to it (Leads, Customer), the dynamic links
-(Contacts' and Addresses' links, Event participants, ToDos, Comments, Communications), attachments and
-versions, and deletes `other` — with the caller's rights: write on the survivor, delete on `other`. What
-Frappe's merge would double or lose is handled before it: a Contact or Address linked to both, an Event with
-both as participants, the ToDos (Frappe deletes the merged-away document's ToDos of users assigned to both).
+is gone). `other`'s notes move first; Frappe's rename-merge (`frappe.model.rename_doc`, `merge=True`) moves
+every Link to the survivor (Leads, Customer), the dynamic links (Contacts' and Addresses' links, Event
+participants, ToDos, Comments, Communications), attachments and versions, and deletes `other` — with the
+caller's rights: write on the survivor, delete on `other`. What Frappe's merge would double or lose is handled
+before it: a Contact or Address linked to both, an Event with both as participants, the ToDos (Frappe deletes
+the merged-away document's ToDos of users assigned to both). Then the survivor is saved with the chosen values
+of `other` (an empty value never wins over a filled one) and `other`'s contact persons (one row per Contact).
 Two Clients converted to different Customers are refused (ERPNext's Customer merge is the place for that);
 of a converted and a non-converted Client, the converted one stays, whichever the user chose.
 """
@@ -413,22 +413,7 @@ def _merge_into(keep, gone, final: dict) -> None:
 	moved = counts(gone.name)
 	moved["contacts"] = len({row.contact for row in gone.contacts} - {row.contact for row in keep.contacts})
 
-	# the merged-away Client's unique values (ИНН/КПП key, source Lead) are free for the survivor
-	frappe.db.set_value(CLIENT, gone.name, {"tax_key": None, "lead": None}, update_modified=False)
-
-	once = set_once_fields()
-	keep.update({field: value for field, value in final.items() if field not in once})
-	have = {row.contact for row in keep.contacts}
-	for row in gone.contacts:
-		if row.contact not in have:
-			keep.append("contacts", {"contact": row.contact, "is_primary": 0})
-			have.add(row.contact)
-	keep.flags.merging = gone.name
-	keep.save()  # the caller's right to edit it, its validation; links the joined contact persons to it
-
-	filled_once = {field: final[field] for field in once & set(final) if final[field] != keep.get(field)}
-	if filled_once:  # empty on the survivor: filled as the Client's own save cannot (set only once)
-		frappe.db.set_value(CLIENT, keep.name, filled_once, update_modified=False)
+	gone_contacts = [row.contact for row in gone.contacts]
 	_move_notes(keep.name, gone.name)
 	_drop_what_frappe_would_double(keep.name, gone.name)
 	_move_todos(keep.name, gone.name)
@@ -438,7 +423,24 @@ def _merge_into(keep, gone, final: dict) -> None:
 		{"names": (keep.name, gone.name)},
 	)
 
+	# Frappe's merge: the links move to the survivor, the merged-away Client is deleted (the caller's rights:
+	# write on both, delete on it) and its unique values (ИНН/КПП key, source Lead) are free
 	rename_doc(CLIENT, gone.name, keep.name, merge=True, show_alert=False, rebuild_search=False)
+
+	# then the survivor's own save, as the database has it now: the chosen values and the joined contact
+	# persons (linked to it by the save), with the caller's right to edit it and the Client's validation
+	keep = frappe.get_doc(CLIENT, keep.name)
+	once = set_once_fields()
+	keep.update({field: value for field, value in final.items() if field not in once})
+	have = {row.contact for row in keep.contacts}
+	for contact in gone_contacts:
+		if contact not in have:
+			keep.append("contacts", {"contact": contact, "is_primary": 0})
+			have.add(contact)
+	keep.save()
+	filled_once = {field: final[field] for field in once & set(final) if final[field] != keep.get(field)}
+	if filled_once:  # empty on the survivor: filled as the Client's own save cannot (set only once)
+		frappe.db.set_value(CLIENT, keep.name, filled_once, update_modified=False)
 
 	# the old ID opens the survivor (a row of the app's own log, written by the merge whoever merges)
 	log = frappe.get_doc(

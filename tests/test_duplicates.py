@@ -445,3 +445,11 @@ def test_a_merged_away_id_opens_the_survivor_also_after_a_second_merge(site):
 	site.set_user(fixtures.NO_CRM_ROLE)
 	with pytest.raises(frappe.PermissionError):
 		get_merged_into(first.name)
+
+
+def test_merging_same_named_clients_warns_of_no_similar_name(site):
+	word = unique_word()
+	first, second = fixtures.make_client(client_name=word), fixtures.make_client(client_name=f"ООО {word}")
+	site.local.message_log = []
+	merge_clients(first.name, second.name)
+	assert not [message for message in site.local.message_log if second.name in str(message)]
