@@ -104,7 +104,11 @@ def for_desk() -> dict:
 			for value in STATUSES
 		},
 		"kinds": {
-			value: {"label": kind_label(value), "icon": KIND_ICONS[value], "plannable": value in PLANNABLE_KINDS}
+			value: {
+				"label": kind_label(value),
+				"icon": KIND_ICONS[value],
+				"plannable": value in PLANNABLE_KINDS,
+			}
 			for value in ALL_KINDS
 		},
 		"interaction_statuses": {
