@@ -31,7 +31,7 @@ from frappe.model import data_fieldtypes, no_value_fields
 from frappe.model.rename_doc import rename_doc
 from frappe.utils import get_link_to_form
 
-from crm_clients.savepoints import all_or_nothing
+from crm_clients.savepoints import all_or_nothing, once_more_if_ended
 
 CLIENT = "Client"
 NOT_DUPLICATE = "Client Not Duplicate"
@@ -344,8 +344,10 @@ def merge(survivor: str, other: str, values=None) -> str:
 		if not frappe.db.exists(CLIENT, name):
 			frappe.throw(_("Client {0} does not exist.").format(frappe.bold(name)), frappe.DoesNotExistError)
 	check_can_merge(survivor, other)
+	# the lock first, from a fresh transaction when the database ends this one under it (a merge committed
+	# meanwhile, with MariaDB's snapshot isolation); kept until the transaction ends
+	once_more_if_ended(lambda: lock(survivor, other))
 	with all_or_nothing(MERGE_SAVEPOINT):
-		lock(survivor, other)
 		chosen = frappe.get_doc(CLIENT, survivor)
 		merged = frappe.get_doc(CLIENT, other)
 		keep, gone = chosen, merged
