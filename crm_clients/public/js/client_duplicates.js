@@ -29,7 +29,8 @@ Object.assign(crm_clients.duplicates, {
 				);
 			});
 		if (!crm_clients.duplicates.can_merge()) return;
-		frm.add_custom_button(__("Merge with…"), () => crm_clients.duplicates.choose_other(frm), __("Actions"));
+		// in the form's menu (⋯), beside Frappe's own «Rename» and «Duplicate»
+		frm.page.add_menu_item(__("Merge with…"), () => crm_clients.duplicates.choose_other(frm));
 	},
 
 	choose_other(frm) {
