@@ -37,4 +37,3 @@ def format_for_contact(text: str | None, region: str = DEFAULT_REGION) -> str | 
 		return None
 	number.extension = None
 	return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-

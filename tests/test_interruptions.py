@@ -170,10 +170,12 @@ def test_two_workers_importing_the_same_companies_make_one_client_each(site, com
 		]
 		return csv_text(rows)
 
+	frappe.set_user(fixtures.SALES_USER)  # their own uploads, as from the desk
 	files = [
 		upload(f"twin-a-{tag}.csv", sheet(lambda company: company, "anna")),
 		upload(f"twin-b-{tag}.csv", sheet(lambda company: f"ООО «{company}»", "boris")),
 	]
+	frappe.set_user("Administrator")
 	committed.track("Client", {"normalized_name": ("like", f"twin import {tag}%")})
 	committed.track("Contact", {"company_name": ("like", f"%Twin import {tag}%")})
 	committed.track("File", {"file_name": ("like", f"twin-_-{tag}.csv")})
