@@ -233,8 +233,8 @@ def mark_not_duplicate(client: str, other: str) -> str:
 	return frappe.get_doc({"doctype": NOT_DUPLICATE, "client": first, "other": second}).insert().name
 
 
-def forget_client(client, method=None) -> None:
-	"""A deleted Client's «не дубль» marks, and the IDs merged into it, go with it (hooks.py: Client on_trash).
+def forget_client(client) -> None:
+	"""A deleted Client's «не дубль» marks, and the IDs merged into it, go with it (Client.on_trash).
 	Not when it is being merged: Frappe's merge has moved them to the survivor by then."""
 	frappe.db.delete(NOT_DUPLICATE, {"client": client.name})
 	frappe.db.delete(NOT_DUPLICATE, {"other": client.name})

@@ -60,8 +60,6 @@ after_migrate = "crm_clients.setup.install.after_migrate"
 before_uninstall = "crm_clients.setup.install.before_uninstall"
 
 doc_events = {
-	# a deleted Client's «не дубль» marks go with it (crm_clients/duplicates.py)
-	"Client": {"on_trash": "crm_clients.duplicates.forget_client"},
 	"Lead": {"on_trash": "crm_clients.overrides.lead.on_trash"},
 	"Contact": {
 		"validate": "crm_clients.overrides.contact.validate",

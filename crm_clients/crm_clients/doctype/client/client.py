@@ -8,7 +8,7 @@ from frappe.model.naming import set_name_by_naming_series
 from frappe.model.workflow import validate_workflow
 from frappe.utils import cstr, get_link_to_form, now
 
-from crm_clients import contacts, conversion, data_quality, history, leads, route, status
+from crm_clients import contacts, conversion, data_quality, duplicates, history, leads, route, status
 from crm_clients.interactions import lifecycle, next_interaction
 from crm_clients.savepoints import all_or_nothing, ended_by_the_database, once_more_if_ended
 
@@ -91,6 +91,7 @@ class Client(CRMNote):
 		lifecycle.detach_closed_events(self)
 		contacts.unlink_client(self)
 		leads.release_leads(self)
+		duplicates.forget_client(self)
 
 	def keep_next_interaction(self):
 		"""The next interaction comes from the Client's Events and ToDos (kept by their own changes), whatever a
