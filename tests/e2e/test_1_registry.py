@@ -23,7 +23,9 @@ def test_registry_from_the_search_bar_and_the_marketing_workspace(desk, e2e_data
 	me.snap("search-klienty")
 	assert offers[0] == "Клиенты", offers
 	customers_called_klienty = [
-		offer for offer in offers[1:] if "клиент" in offer.lower() and not offer.startswith("Искать")
+		offer
+		for offer in offers[1:]
+		if "клиент" in offer.lower() and not offer.startswith("Искать") and not of_the_registry(offer)
 	]
 	assert not customers_called_klienty, offers
 	me.page.keyboard.press("Enter")
@@ -44,6 +46,15 @@ def test_registry_from_the_search_bar_and_the_marketing_workspace(desk, e2e_data
 	clients_shortcut.locator(".widget-title").click()
 	expect_registry(me, e2e_data)
 	me.snap("registry-from-workspace")
+
+
+# the registry's own documents, which are about Clients: «Клиенты — не дубли», «Объединение клиентов (журнал)»,
+# «Настройки CRM «Клиенты»» (the System Manager's)
+REGISTRY_WORDS = ("не дубли", "Объединение клиентов", "Настройки CRM «Клиенты»")
+
+
+def of_the_registry(offer: str) -> bool:
+	return any(words in offer for words in REGISTRY_WORDS)
 
 
 def search(me, text: str) -> list[str]:
