@@ -177,6 +177,7 @@ def get_client_activities(client: str) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()  # a site with a replica counts there (crm_clients/replica.py)
 def get_overdue_interactions(filters: str | dict | None = None) -> dict:
 	"""The number card «Просроченные взаимодействия»: open interactions past their time, of the Clients the
 	user may read; a click opens them in the «Взаимодействия с клиентами» report."""

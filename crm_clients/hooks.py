@@ -101,3 +101,9 @@ scheduler_events = {
 	# a planned interaction whose time has passed turns overdue
 	"cron": {"*/5 * * * *": ["crm_clients.interactions.next_interaction.mark_overdue"]},
 }
+
+# a site that reads from a replica (read_from_replica): a user's reads after their own writes go to the primary
+# until the replica has applied them (crm_clients/replica.py)
+after_request = ["crm_clients.replica.remember_write"]
+after_job = ["crm_clients.replica.remember_write"]
+auth_hooks = ["crm_clients.replica.read_own_writes"]

@@ -41,6 +41,7 @@ def client_query(doctype, txt, searchfield, start, page_len, filters, as_dict=Fa
 
 
 @frappe.whitelist()
+@frappe.read_only()  # a site with a replica searches there (crm_clients/replica.py)
 def search_bar_clients(text, start=0, limit=20):
 	"""The search bar's Clients («Search for …» and its Client results' «More»), found the registry's way —
 	every word from its start, an ИНН, an ID, a contact person — at once after a save, where Frappe's global
