@@ -18,7 +18,7 @@ import re
 
 import frappe
 from frappe import _
-from frappe.desk.reportview import get_filters_cond, get_match_cond
+from frappe.desk.reportview import build_match_conditions, get_filters_cond
 from frappe.utils import cint
 
 from crm_clients.data_quality import normalize_name
@@ -88,10 +88,13 @@ def in_global_search() -> bool:
 
 def scope_condition(filters) -> str:
 	"""The Clients the user may see (permission rules, user permissions) among those the link field's filters
-	allow, as an SQL condition on `tabClient`, beginning with "and"."""
+	allow, as an SQL condition on `tabClient`, beginning with "and" (its `%` doubled for the query's values).
+	The permission conditions go in parentheses: Frappe 16 gives a user permission's as `a OR b`."""
 	conditions = []
 	filters_condition = get_filters_cond("Client", filters, conditions) if filters else ""
-	return f"{filters_condition} {get_match_cond('Client')}".replace("%", "%%")
+	match_condition = build_match_conditions("Client")  # its `%` already doubled
+	scope = filters_condition.replace("%", "%%")
+	return f"{scope} and ({match_condition})" if match_condition else scope
 
 
 def find_client_names(txt: str, scope: str) -> list[str]:
