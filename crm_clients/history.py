@@ -18,13 +18,33 @@ CLIENT = "Client"
 
 
 def carry_to_customer(client, customer) -> None:
-	from erpnext.crm.utils import link_communications, link_open_events
+	from erpnext.crm.utils import link_communications
 
 	copy_notes(client, customer)
 	copy_comments(client, customer)
 	link_communications(CLIENT, client.name, customer)
-	link_open_events(CLIENT, client.name, customer)
+	link_open_events(client, customer)
 	move_open_tasks(client, customer)
+
+
+def link_open_events(client, customer) -> None:
+	"""The Client's open Events get the Customer as a participant too, as ERPNext links a Lead's.
+
+	Not `erpnext.crm.utils.link_open_events`: it saves each Event with the caller's rights, where Frappe 16's
+	Event rule lets only its owner save it, so a colleague's meeting would stop the conversion half-way. A Client's
+	Events follow the Client's permissions (`interactions/access.py`): the converter's right to edit each is
+	checked, then the Customer is added.
+	"""
+	from erpnext.crm.utils import get_open_events
+
+	from crm_clients.interactions.access import check_interaction_permission
+
+	for row in get_open_events(CLIENT, client.name):
+		event = frappe.get_doc("Event", row.name)
+		check_interaction_permission(event, "write")
+		event.add_participant(customer.doctype, customer.name)
+		event.flags.ignore_permissions = True  # checked above, on the Client's Event
+		event.save()
 
 
 def copy_notes(client, customer) -> None:
@@ -69,11 +89,13 @@ def move_open_tasks(client, customer) -> None:
 	"""
 	from erpnext.crm.utils import get_open_todos
 
+	from crm_clients.interactions.access import check_interaction_permission
+
 	for row in get_open_todos(CLIENT, client.name):
 		todo = frappe.get_doc("ToDo", row.name)
 		if todo.get("client_conversion"):
 			continue
-		todo.check_permission("write")
+		check_interaction_permission(todo, "write")
 		todo.reference_type = customer.doctype
 		todo.reference_name = customer.name
 		todo.flags.ignore_permissions = True  # checked above, on the Client's ToDo

@@ -139,7 +139,8 @@ def test_lists_of_users_who_never_see_a_client_get_nothing_from_the_app():
 	client = fixtures.make_client()
 	assert access.event_query_conditions(fixtures.NO_CRM_ROLE) == ""
 	assert access.todo_query_conditions(fixtures.NO_CRM_ROLE) == ""
-	assert "hidden_client" not in frappe.get_list("Event", user=fixtures.NO_CRM_ROLE, run=0)
+	# the query's text (Frappe 16 gives a query builder)
+	assert "hidden_client" not in str(frappe.get_list("Event", user=fixtures.NO_CRM_ROLE, run=0))
 	# nor of those who may read every Client
 	assert access.event_query_conditions(fixtures.SALES_MANAGER) == ""
 	# those who may read some Clients only: their lists leave the others' interactions out

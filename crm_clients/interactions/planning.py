@@ -13,7 +13,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, getdate
 
-from crm_clients.interactions import rules
+from crm_clients.interactions import access, rules
 from crm_clients.interactions.clients import (
 	CANCELLED,
 	CLIENT,
@@ -122,6 +122,7 @@ def complete_interaction(doctype: str, name: str, outcome: str | None = None) ->
 		)
 	doc.status = EVENT_DONE if doctype == EVENT else TODO_DONE
 	doc.interaction_outcome = outcome
+	doc.flags.ignore_permissions = True  # the app's rule was checked (get_open_interaction)
 	doc.save()
 
 
@@ -130,6 +131,7 @@ def cancel_interaction(doctype: str, name: str, reason: str | None = None) -> No
 	doc = get_open_interaction(doctype, name)
 	doc.status = CANCELLED
 	doc.interaction_outcome = (reason or "").strip() or None
+	doc.flags.ignore_permissions = True  # the app's rule was checked (get_open_interaction)
 	doc.save()
 
 
@@ -141,7 +143,7 @@ def get_open_interaction(doctype: str, name: str):
 	doc = frappe.get_doc(doctype, name)
 	if not clients_of(doc):
 		frappe.throw(_("{0} {1} is not an interaction with a Client.").format(_(doctype), frappe.bold(name)))
-	doc.check_permission("write")
+	access.check_interaction_permission(doc, "write")
 	if not is_open(doc):
 		frappe.throw(
 			_("{0} {1} is no longer open.").format(_(doctype), frappe.bold(name)), title=_("Interactions")
