@@ -26,6 +26,8 @@ from tests import fixtures
 pytestmark = pytest.mark.usefixtures("site")
 
 APP = "crm_clients."
+# Frappe 16 refuses when any hook refuses (its own Event rule: the owner and participants only)
+FRAPPE_ASKS_EVERY_HOOK = int(frappe.__version__.split(".")[0]) >= 16
 
 
 @contextmanager
@@ -131,8 +133,9 @@ def test_a_clients_interaction_is_its_teams_and_its_responsibles_in_either_order
 		frappe.set_user("Administrator")
 
 	if order == "installed":
-		# a colleague who may read the Client, though neither planner nor responsible (the app's hook answers)
-		assert can(fixtures.SALES_MANAGER, "read", planned)
+		# a colleague who may read the Client, though neither planner nor responsible: the app's hook answers
+		# on Frappe 15; Frappe 16 asks Frappe's own Event rule too, and the team sees it on the Client's tab
+		assert can(fixtures.SALES_MANAGER, "read", planned) != FRAPPE_ASKS_EVERY_HOOK
 
 
 def test_lists_of_users_who_never_see_a_client_get_nothing_from_the_app():

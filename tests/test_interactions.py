@@ -20,6 +20,11 @@ from crm_clients.crm_clients.report.client_interactions import client_interactio
 from crm_clients.interactions import clients, next_interaction
 from tests import fixtures, http
 
+# Frappe 16 refuses when any app's permission hook refuses, and its own Event rule refuses whoever is not the
+# Event's owner or a participant: the Client's team sees a colleague's Event on the Client's tab and in the
+# report, not in the Event form (README «Who sees what»)
+FRAPPE_ASKS_EVERY_HOOK = int(frappe.__version__.split(".")[0]) >= 16
+
 pytestmark = pytest.mark.usefixtures("site")
 
 
@@ -587,7 +592,9 @@ def test_the_owner_of_an_event_keeps_seeing_it_after_losing_the_client(restricte
 	frappe.clear_cache(user=fixtures.SALES_USER)
 	frappe.set_user(fixtures.SALES_USER)
 
-	assert own in frappe.get_list("Event", pluck="name")
+	# in lists while Frappe's `owner = user or …` outweighs the app's condition (Frappe 15; Frappe 16 puts every
+	# condition in parentheses); in the calendar, whose query is Frappe's own, in both
+	assert (own in frappe.get_list("Event", pluck="name")) != FRAPPE_ASKS_EVERY_HOOK
 	assert frappe.has_permission("Event", "read", doc=own)
 	assert not frappe.has_permission("Event", "write", doc=own)
 	with pytest.raises(frappe.PermissionError):
@@ -606,11 +613,11 @@ def test_whoever_may_read_the_client_sees_a_colleagues_private_interaction(commi
 
 	frappe.set_user(fixtures.SALES_MANAGER)
 	assert frappe.get_doc("Event", event).event_type == "Private"
-	assert frappe.has_permission("Event", "read", doc=event)
+	assert frappe.has_permission("Event", "read", doc=event) != FRAPPE_ASKS_EVERY_HOOK
 	assert [row.name for row in api.get_client_activities(client.name)["events"]] == [event]
 	frappe.set_user("Administrator")
 	status, body = http.call(frappe.local.site, "GET", f"/api/resource/Event/{event}", None, token)
-	assert status == 200, body
+	assert status == (403 if FRAPPE_ASKS_EVERY_HOOK else 200), body
 
 
 def test_planning_takes_write_on_the_client_reading_it_shows_its_interactions():
@@ -622,7 +629,8 @@ def test_planning_takes_write_on_the_client_reading_it_shows_its_interactions():
 	)
 	frappe.set_user(fixtures.NO_CRM_ROLE)
 
-	assert frappe.has_permission("Event", "read", doc=event)
+	assert frappe.has_permission("Event", "read", doc=event) != FRAPPE_ASKS_EVERY_HOOK
+	assert [row.name for row in api.get_client_activities(client.name)["events"]] == [event]
 	assert not frappe.has_permission("Event", "write", doc=event)
 	with pytest.raises(frappe.PermissionError):
 		plan(client, "Call")
