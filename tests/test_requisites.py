@@ -110,6 +110,12 @@ def register(site, httpserver):
 	configure(httpserver.url_for("/rs"), KEY)
 	yield state
 	frappe.db.rollback()
+	if frappe.db.get_single_value(provider.SETTINGS, "requisites_url") == httpserver.url_for("/rs"):
+		# a test whose job committed record by record committed these settings too: back to no provider
+		configure(
+			provider.DEFAULT_URL, None, requisites_enabled=0, requisites_timeout=provider.DEFAULT_TIMEOUT
+		)
+		frappe.db.commit()
 	frappe.clear_document_cache(provider.SETTINGS, provider.SETTINGS)
 	frappe.cache.delete_keys("crm_clients_requisites:")
 

@@ -20,15 +20,32 @@ Object.assign(crm_clients.requisites, {
 	},
 
 	// the provider set up, or its explanation how to set it up (DaData's free tier)
-	with_setup(callback) {
+	// (`quiet`: an offer the user did not ask for says nothing when there is no provider)
+	with_setup(callback, quiet = false) {
 		frappe.call("crm_clients.api.get_requisites_setup").then((r) => {
 			const setup = r.message || {};
 			if (!setup.configured) {
-				frappe.msgprint({ title: __("Requisites by ИНН"), message: setup.message, indicator: "orange" });
+				if (!quiet) {
+					frappe.msgprint({ title: __("Requisites by ИНН"), message: setup.message, indicator: "orange" });
+				}
 				return;
 			}
 			callback(setup);
 		});
+	},
+
+	// an ИНН whose check digits are right (the register is asked only for those; the server checks them too,
+	// and the Client's own validation says what is wrong with another)
+	inn_is_valid(inn) {
+		const digits = String(inn || "");
+		if (!/^(\d{10}|\d{12})$/.test(digits)) return false;
+		const check = (count, weights) =>
+			(weights.reduce((sum, weight, i) => sum + weight * Number(digits[i]), 0) % 11) % 10 ===
+			Number(digits[count]);
+		if (digits.length === 10) return check(9, [2, 4, 10, 3, 5, 9, 4, 6, 8]);
+		return (
+			check(10, [7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) && check(11, [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8])
+		);
 	},
 
 	// --- the form
@@ -83,7 +100,7 @@ Object.assign(crm_clients.requisites, {
 		window.open(crm_clients.requisites.EGRUL_URL, "_blank", "noopener");
 	},
 
-	find_dialog(frm) {
+	find_dialog(frm, quiet = false) {
 		crm_clients.requisites.with_setup(() => {
 			const dialog = new frappe.ui.Dialog({
 				title: __("Find in the Register"),
@@ -122,7 +139,7 @@ Object.assign(crm_clients.requisites, {
 			};
 			dialog.show();
 			search();
-		});
+		}, quiet);
 	},
 
 	org_html(org, index) {
@@ -279,10 +296,10 @@ frappe.ui.form.on("Client", {
 		crm_clients.requisites.fill(frm, []);
 	},
 	tax_id(frm) {
-		// a new Client's valid-looking ИНН: offer the register's organisations
+		// a new Client's valid ИНН: offer the register's organisations (when a provider is set up)
 		const tax_id = (frm.doc.tax_id || "").trim();
-		if (frm.doc.__islocal && /^(\d{10}|\d{12})$/.test(tax_id) && !frm.doc.legal_name) {
-			crm_clients.requisites.find_dialog(frm);
+		if (frm.doc.__islocal && crm_clients.requisites.inn_is_valid(tax_id) && !frm.doc.legal_name) {
+			crm_clients.requisites.find_dialog(frm, true);
 		}
 	},
 });
