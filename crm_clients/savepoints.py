@@ -53,7 +53,11 @@ def all_or_nothing_once_more(savepoint: str, work, retry: bool):
 def once_more_if_ended(work):
 	"""`work()` (a locking read, taking a number), done once more from a fresh transaction when the database
 	ended this one under it (`ended_by_the_database`: another transaction changed the row meanwhile) before
-	this transaction wrote anything; when it had, those writes are lost: TransactionLost."""
+	this transaction wrote anything; when it had, those writes are lost: TransactionLost.
+
+	The savepoints of the enclosing `all_or_nothing` blocks went with the ended transaction; as nothing had been
+	written, each marked the fresh transaction's state, so they are set again there — the block goes on (a
+	record of a bulk run whose Client took its number while another worker took the next one)."""
 	writes = frappe.db.transaction_writes
 	try:
 		return work()
@@ -63,6 +67,8 @@ def once_more_if_ended(work):
 		frappe.db.rollback()
 		if writes:
 			raise TransactionLost(_lost_message()) from error
+		for savepoint in _open_savepoints():
+			frappe.db.savepoint(savepoint)
 		return work()
 
 
@@ -74,22 +80,33 @@ def all_or_nothing(savepoint: str):
 	the whole transaction back on a deadlock) or committed half-way: that is never reported as success.
 	"""
 	frappe.db.savepoint(savepoint)
+	_open_savepoints().append(savepoint)
 	try:
-		yield
-	except Exception as error:
 		try:
-			frappe.db.rollback(save_point=savepoint)
-		except Exception as rollback_error:
-			if not _savepoint_is_gone(rollback_error):
-				raise
-			raise TransactionLost(_lost_message()) from error
-		raise
-	try:
-		frappe.db.release_savepoint(savepoint)
-	except Exception as error:
-		if _savepoint_is_gone(error):
-			raise TransactionLost(_lost_message()) from error
-		raise
+			yield
+		except Exception as error:
+			try:
+				frappe.db.rollback(save_point=savepoint)
+			except Exception as rollback_error:
+				if not _savepoint_is_gone(rollback_error):
+					raise
+				raise TransactionLost(_lost_message()) from error
+			raise
+		try:
+			frappe.db.release_savepoint(savepoint)
+		except Exception as error:
+			if _savepoint_is_gone(error):
+				raise TransactionLost(_lost_message()) from error
+			raise
+	finally:
+		_open_savepoints().pop()
+
+
+def _open_savepoints() -> list[str]:
+	"""The savepoints of the `all_or_nothing` blocks under way on this connection, outermost first."""
+	if not hasattr(frappe.local, "crm_clients_savepoints"):
+		frappe.local.crm_clients_savepoints = []
+	return frappe.local.crm_clients_savepoints
 
 
 def _savepoint_is_gone(error: Exception) -> bool:
