@@ -15,6 +15,12 @@ FONTS = (
 	("DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf"),
 	("LiberationSansNarrow-Regular.ttf", "LiberationSansNarrow-Bold.ttf"),
 )
+# a font some systems lack (fonts-liberation 2 has no Liberation Sans Narrow: Debian sid ships it in
+# fonts-liberation-sans-narrow): the narrow face of another installed family instead
+FALLBACKS = {
+	"LiberationSansNarrow-Regular.ttf": "DejaVuSansCondensed.ttf",
+	"LiberationSansNarrow-Bold.ttf": "DejaVuSansCondensed-Bold.ttf",
+}
 LAYOUTS = ("left", "centered", "two_columns", "banner")
 WIDTH, HEIGHT = 1050, 600  # 3.5 × 2 inches at 300 dpi
 
@@ -356,9 +362,10 @@ def card_specs() -> list[CardSpec]:
 
 
 def font_path(name: str) -> str:
-	for folder in FONT_DIRS:
-		if (folder / name).exists():
-			return str(folder / name)
+	for candidate in (name, FALLBACKS.get(name)):
+		for folder in FONT_DIRS if candidate else ():
+			if (folder / candidate).exists():
+				return str(folder / candidate)
 	raise FileNotFoundError(name)
 
 
