@@ -2,10 +2,12 @@
 `has_permission` and `permission_query_conditions` hooks, `crm_clients/overrides/event.py` and `todo.py`).
 
 - whoever may not read every Client an Event or ToDo concerns does not see it — in its form, in lists and
-  reports, over REST — except an Event they own: Frappe shows every Event to its owner in lists and the
-  calendar (its list condition is `owner = user or …`, which no app's condition can narrow, as Frappe joins
-  them with AND after its OR), so its form opens for them too, read-only unless they may edit the Client;
-- whoever may read the Clients sees it, also a colleague's private Event;
+  reports, over REST — except an Event they own: Frappe shows every Event to its owner in the calendar (its own
+  query), and Frappe 15 in lists too (its list condition is `owner = user or …`, which no app's condition can
+  narrow there, as Frappe 15 joins them with AND after its OR; Frappe 16 puts each in parentheses), so its form
+  opens for them too, read-only unless they may edit the Client;
+- whoever may read the Clients sees it, also a colleague's private Event (on Frappe 16, whose own Event rule
+  refuses whoever is not its owner or a participant, on the Client's tab and in the report, not in its form);
 - planning (creating one) takes write on the Client; changing, completing or cancelling one takes write on the
   Client, or being its responsible user (its owner, the ToDo's assignee, an assignee of the Event).
 
