@@ -278,11 +278,11 @@ def compare_requisites(client: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def update_requisites(clients: list | str) -> dict:
 	"""«Обновить реквизиты» for the selected Clients: the summary, or the background job's `{"job", "total"}`."""
-	from crm_clients.requisites import bulk
+	from crm_clients.intake import requisites_source
 
 	names = frappe.parse_json(clients) if isinstance(clients, str) else clients
 	frappe.has_permission("Client", "write", throw=True)
-	return bulk.update_clients([name for name in names or [] if isinstance(name, str)])
+	return requisites_source.update_clients([name for name in names or [] if isinstance(name, str)])
 
 
 @frappe.whitelist(methods=["POST"])

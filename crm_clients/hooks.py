@@ -97,7 +97,7 @@ standard_queries = {"Client": "crm_clients.search.client_query"}
 
 scheduler_events = {
 	# the register's status of the Clients re-checked (every CRM Clients Settings' days, within its daily quota)
-	"daily": ["crm_clients.requisites.bulk.scheduled_recheck"],
+	"daily": ["crm_clients.intake.requisites_source.scheduled_recheck"],
 	# a planned interaction whose time has passed turns overdue
 	"cron": {"*/5 * * * *": ["crm_clients.interactions.next_interaction.mark_overdue"]},
 }

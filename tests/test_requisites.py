@@ -17,8 +17,8 @@ from frappe.utils import getdate, random_string, today
 from werkzeug import Response
 
 from crm_clients import api
-from crm_clients.intake import runner
-from crm_clients.requisites import bulk, provider
+from crm_clients.intake import requisites_source, runner
+from crm_clients.requisites import provider
 from crm_clients.tax_ids import make_inn
 from tests import fixtures
 from tests.intake_helpers import upload_fixture  # the `upload` fixture
@@ -394,10 +394,10 @@ def test_fifty_clients_are_updated_in_the_background_with_a_summary(register, co
 	started = api.update_requisites(json.dumps(names))
 	frappe.db.rollback()  # the job is enqueued after a commit: run here instead, as the worker would
 	assert started["total"] == 50 and started["job"].startswith(runner.JOB_PREFIX)
-	summary = runner.run_job(bulk.SOURCE, {"clients": names}, job=started["job"])
+	summary = runner.run_job(requisites_source.SOURCE, {"clients": names}, job=started["job"])
 
 	assert summary["counts"]["matched"] == 50 - not_found  # updated
-	assert summary["counts"].get(bulk.NOT_FOUND, 0) == not_found
+	assert summary["counts"].get(requisites_source.NOT_FOUND, 0) == not_found
 	assert summary["counts"]["failed"] == 0
 	assert f"Clients updated: {50 - not_found}" in summary["message"]
 	assert f"Not found in the register: {not_found}" in summary["message"]
@@ -422,24 +422,24 @@ def test_the_weekly_recheck_stops_at_the_quota_and_goes_on_next_time(register):
 	due = frappe.db.count("Client", {"tax_id": ("is", "set"), "requisites_fetched_on": ("is", "not set")})
 	register.quota_after = 2
 
-	first = bulk.recheck()
+	first = requisites_source.recheck()
 
 	assert first["stopped"] == "quota" and 1 <= first["checked"] <= 2  # a Client with a КПП asks twice
 	assert str(frappe.db.get_single_value(provider.SETTINGS, "requisites_quota_spent_on")) == today()
 	# the same day: nothing is asked
 	asked = len(register.requests)
-	assert bulk.recheck()["checked"] == 0 and len(register.requests) == asked
+	assert requisites_source.recheck()["checked"] == 0 and len(register.requests) == asked
 
 	# the next day: the quota is back, the re-check goes on from the Clients not checked
 	frappe.db.set_single_value(provider.SETTINGS, "requisites_quota_spent_on", getdate("2000-01-01"))
 	frappe.clear_document_cache(provider.SETTINGS, provider.SETTINGS)
 	register.quota_after = None
-	second = bulk.recheck()
+	second = requisites_source.recheck()
 
 	assert second["stopped"] is None and first["checked"] + second["checked"] == due
 	assert frappe.db.get_value("Client", clients[2].name, "register_status") == "LIQUIDATED"
 	assert all(frappe.db.get_value("Client", client.name, "requisites_fetched_on") for client in clients)
-	assert bulk.recheck()["checked"] == 0  # all checked within the week
+	assert requisites_source.recheck()["checked"] == 0  # all checked within the week
 
 
 # The intake

@@ -41,7 +41,7 @@ FAILED = "failed"
 SOURCES = (
 	"crm_clients.intake.lead_source.make_source",
 	"crm_clients.intake.importer.make_file_source",
-	"crm_clients.requisites.bulk.make_source",
+	"crm_clients.intake.requisites_source.make_source",
 )
 
 

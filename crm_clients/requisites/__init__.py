@@ -4,7 +4,8 @@
   errors. It returns `Organisation`s, the app's own shape.
 - `fill.py` puts an organisation on a Client: empty fields filled, differing ones returned side by side, the
   legal address and the director, ОКВЭД → Industry and region → Business Region through the settings' tables.
-- `bulk.py` updates a selection of Clients through the intake runner, and re-checks the registry on schedule.
+- `crm_clients/intake/requisites_source.py` (a source of the intake runner) updates a selection of Clients, and
+  re-checks the registry on schedule.
 """
 
 # The register's statuses of an organisation (the Client's `register_status`)

@@ -15,7 +15,7 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from crm_clients import contacts
-from crm_clients.intake.records import Person
+from crm_clients.persons import Person
 from crm_clients.requisites import provider
 from crm_clients.requisites.provider import Organisation, RequisitesError
 from crm_clients.vocabulary import RUSSIA

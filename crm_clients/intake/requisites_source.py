@@ -12,7 +12,7 @@ from crm_clients.requisites import fill, provider
 UPDATED = "updated"
 UNCHANGED = "unchanged"
 NOT_FOUND = "not_found"
-SOURCE = "crm_clients.requisites.bulk.make_source"
+SOURCE = "crm_clients.intake.requisites_source.make_source"
 # the fields a re-check writes (the register's, read-only on the Client: no user reviews them)
 RECHECKED = ("register_status", "register_status_date", "requisites_fetched_on", "requisites_source")
 
