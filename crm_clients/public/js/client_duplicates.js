@@ -81,14 +81,7 @@ frappe.ui.form.on("Client", {
 	},
 });
 
-// the Client list: keep its own settings (client_list.js, other scripts) and add the bulk «Merge»
-(() => {
-	const settings = (frappe.listview_settings["Client"] = frappe.listview_settings["Client"] || {});
-	if (settings.crm_duplicates_extended) return;
-	settings.crm_duplicates_extended = true;
-	const own_onload = settings.onload;
-	settings.onload = function (listview) {
-		if (own_onload) own_onload.apply(this, arguments);
-		crm_clients.duplicates.setup_list(listview);
-	};
-})();
+// the Client list: the bulk «Merge»
+crm_clients.extend_list("Client", "duplicates", (listview) =>
+	crm_clients.duplicates.setup_list(listview)
+);

@@ -348,14 +348,7 @@ frappe.ui.form.on("Client", {
 	},
 });
 
-// the Client list: keep its own settings (client_list.js) and add the «Import» menu
-(() => {
-	const settings = (frappe.listview_settings["Client"] = frappe.listview_settings["Client"] || {});
-	if (settings.crm_intake_extended) return;
-	settings.crm_intake_extended = true;
-	const own_onload = settings.onload;
-	settings.onload = function (listview) {
-		if (own_onload) own_onload.apply(this, arguments);
-		crm_clients.intake.setup_list(listview);
-	};
-})();
+// the Client list: the «Import» menu
+crm_clients.extend_list("Client", "intake", (listview) =>
+	crm_clients.intake.setup_list(listview)
+);

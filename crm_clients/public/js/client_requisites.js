@@ -304,14 +304,7 @@ frappe.ui.form.on("Client", {
 	},
 });
 
-// the Client list: keep its own settings and add «Обновить реквизиты» to the actions
-(() => {
-	const settings = (frappe.listview_settings["Client"] = frappe.listview_settings["Client"] || {});
-	if (settings.crm_requisites_extended) return;
-	settings.crm_requisites_extended = true;
-	const own_onload = settings.onload;
-	settings.onload = function (listview) {
-		if (own_onload) own_onload.apply(this, arguments);
-		crm_clients.requisites.setup_list(listview);
-	};
-})();
+// the Client list: «Обновить реквизиты» among the actions
+crm_clients.extend_list("Client", "requisites", (listview) =>
+	crm_clients.requisites.setup_list(listview)
+);

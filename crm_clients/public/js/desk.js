@@ -106,3 +106,17 @@ $(document).on("startup", () => {
 	if (!utils.make_function_searchable || !frappe.model.can_read("Client")) return;
 	utils.make_function_searchable(() => frappe.set_route("List", "Client"), __("Clients"));
 });
+
+// A list's settings extended by the app (the Lead's, kept from ERPNext; the Client's, kept from client_list.js and
+// the app's other scripts): `setup(listview)` runs after the list's own onload, once per `key`.
+crm_clients.extend_list = function (doctype, key, setup) {
+	const settings = (frappe.listview_settings[doctype] = frappe.listview_settings[doctype] || {});
+	const flag = `crm_clients_${key}_extended`;
+	if (settings[flag]) return;
+	settings[flag] = true;
+	const own_onload = settings.onload;
+	settings.onload = function (listview) {
+		if (own_onload) own_onload.apply(this, arguments);
+		setup(listview);
+	};
+};

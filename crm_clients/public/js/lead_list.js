@@ -3,17 +3,9 @@
 
 frappe.provide("crm_clients.lead_list");
 
-(() => {
-	const settings = (frappe.listview_settings["Lead"] = frappe.listview_settings["Lead"] || {});
-	if (settings.crm_clients_extended) return;
-	settings.crm_clients_extended = true;
-
-	const erpnext_onload = settings.onload;
-	settings.onload = function (listview) {
-		if (erpnext_onload) erpnext_onload.apply(this, arguments);
-		crm_clients.lead_list.setup(listview);
-	};
-})();
+crm_clients.extend_list("Lead", "lead_list", (listview) =>
+	crm_clients.lead_list.setup(listview)
+);
 
 Object.assign(crm_clients.lead_list, {
 	setup(listview) {
