@@ -86,7 +86,8 @@ def import_clients(file_url: str, create_missing_masters: bool | int | str = 0) 
 
 @frappe.whitelist()
 def get_import_summary(job: str) -> dict | None:
-	"""The summary of the caller's background job (an import, or Clients from Leads) once it has ended."""
+	"""The summary of the caller's background job (an import, Clients from Leads, requisites) once it has ended."""
+	frappe.has_permission("Client", "read", throw=True)
 	return importer.get_summary(job)
 
 
@@ -183,6 +184,7 @@ def get_overdue_interactions(filters: str | dict | None = None) -> dict:
 	user may read; a click opens them in the «Взаимодействия с клиентами» report."""
 	from crm_clients.crm_clients.report.client_interactions import client_interactions
 
+	frappe.has_permission("Client", "read", throw=True)
 	return {
 		"value": client_interactions.count_overdue(),
 		"fieldtype": "Int",
