@@ -223,20 +223,19 @@ def readable(contacts: list[str]) -> str | None:
 
 
 def contacts_with_email(email: str) -> list[str]:
-	return frappe.get_all(
-		"Contact Email",
-		filters={"email_id": email, "parenttype": "Contact"},
-		pluck="parent",
-		order_by="creation asc",
-		limit=5,
-	)
+	return contacts_with("Contact Email", "email_id", email)
 
 
 def contacts_with_phone(e164: str) -> list[str]:
 	"""By the rows' indexed E.164 key (`overrides.contact.validate` keeps it)."""
+	return contacts_with("Contact Phone", "phone_key", e164)
+
+
+def contacts_with(child_doctype: str, fieldname: str, value: str) -> list[str]:
+	"""The Contacts with a row of this value, the oldest first."""
 	return frappe.get_all(
-		"Contact Phone",
-		filters={"phone_key": e164, "parenttype": "Contact"},
+		child_doctype,
+		filters={fieldname: value, "parenttype": "Contact"},
 		pluck="parent",
 		order_by="creation asc",
 		limit=5,

@@ -179,26 +179,23 @@ def _branch(reason: str, for_one_client: bool) -> str:
 		where """
 		+ rows
 	)
-	same_email = (
-		select
-		+ """
+
+	def sharing(child: str, key: str) -> str:
+		"""Contacts sharing a value of their rows: an e-mail (`Contact Email.email_id`) or a number's key
+		(`Contact Phone.phone_key`), both indexed."""
+		return (
+			select
+			+ f"""
 		from `tabClient Contact` ra
-		join `tabContact Email` ea on ea.parent = ra.contact and ea.parenttype = 'Contact'
-		join `tabContact Email` eb on eb.email_id = ea.email_id and eb.parenttype = 'Contact' and eb.parent != ea.parent
-		join `tabClient Contact` rb on rb.contact = eb.parent
-		where ifnull(ea.email_id, '') != '' and """
-		+ rows
-	)
-	same_phone = (
-		select
-		+ """
-		from `tabClient Contact` ra
-		join `tabContact Phone` pa on pa.parent = ra.contact and pa.parenttype = 'Contact'
-		join `tabContact Phone` pb on pb.phone_key = pa.phone_key and pb.parenttype = 'Contact' and pb.parent != pa.parent
-		join `tabClient Contact` rb on rb.contact = pb.parent
-		where ifnull(pa.phone_key, '') != '' and """
-		+ rows
-	)
+		join `tab{child}` xa on xa.parent = ra.contact and xa.parenttype = 'Contact'
+		join `tab{child}` xb on xb.{key} = xa.{key} and xb.parenttype = 'Contact' and xb.parent != xa.parent
+		join `tabClient Contact` rb on rb.contact = xb.parent
+		where ifnull(xa.{key}, '') != '' and """
+			+ rows
+		)
+
+	same_email = sharing("Contact Email", "email_id")
+	same_phone = sharing("Contact Phone", "phone_key")
 	return "\nunion\n".join(
 		part.format(**cols, reason=reason, weight=weight) for part in (same_contact, same_email, same_phone)
 	)
