@@ -1,6 +1,6 @@
 """Work that is cut off half-way: a background worker killed with SIGKILL during *Create Clients*, and
 MariaDB restarted during a conversion. Real processes: `bench worker` on the bench's own Redis queue, and
-MariaDB's own service script. Everything they make is committed and removed again at the end.
+MariaDB shut down by mysqladmin and started by its own service script. Everything they make is committed and removed again at the end.
 
 The MariaDB restart disturbs every connection of the machine, so it is marked `disruptive` and left out of a
 quick run (`scripts/run-tests -m "not disruptive"`); the full run includes it.
@@ -227,13 +227,33 @@ CONVERT_SLOWLY = textwrap.dedent(
 )
 
 
+def site_db_server() -> list[str]:
+	"""mysqladmin's options for the MariaDB server that serves this site (the bench's db_host / db_port): a v16
+	bench beside a v15 one has its own server on its own port, and only that one is restarted."""
+	return [
+		"--protocol=tcp",
+		"-h",
+		frappe.conf.db_host or "127.0.0.1",
+		"-P",
+		str(frappe.conf.db_port or 3306),
+	]
+
+
 def mariadb_alive() -> bool:
-	return (
-		subprocess.run(
-			["mysqladmin", "--protocol=tcp", "-h", "127.0.0.1", "ping"], capture_output=True
-		).returncode
-		== 0
-	)
+	return subprocess.run(["mysqladmin", *site_db_server(), "ping"], capture_output=True).returncode == 0
+
+
+def restart_mariadb() -> None:
+	"""The site's MariaDB shut down as an admin does (mysqladmin shutdown, as root) and started again by its own
+	service script. `service mariadb restart` alone is not used: when its shutdown fails it falls back to
+	`killall mariadbd`, which reaches every MariaDB of the machine."""
+	root = [
+		"-u",
+		os.environ.get("FRAPPE_DB_ROOT_USER", "root"),
+		"-p" + os.environ.get("FRAPPE_DB_ROOT_PASSWORD", "root"),
+	]
+	subprocess.run(["mysqladmin", *site_db_server(), *root, "shutdown"], check=True, capture_output=True)
+	subprocess.run(["service", "mariadb", "start"], check=True, capture_output=True, timeout=300)
 
 
 def ensure_mariadb_runs() -> None:
@@ -276,7 +296,7 @@ def test_mariadb_restarting_during_a_conversion_leaves_it_untouched(site, commit
 			assert converting.poll() is None, converting.stdout.read()
 			assert time.monotonic() < deadline, "the conversion did not reach the Customer"
 			time.sleep(0.1)
-		subprocess.run(["service", "mariadb", "restart"], check=True, capture_output=True, timeout=300)
+		restart_mariadb()
 		output, _ = converting.communicate(timeout=120)
 	finally:
 		if converting.poll() is None:
