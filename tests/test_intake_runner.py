@@ -4,6 +4,8 @@ read)."""
 
 import json
 import random
+import threading
+import time
 
 import pytest
 
@@ -144,3 +146,60 @@ def test_the_new_contact_dialog_never_gives_a_stock_user_someone_elses_contact(s
 	# the owner of the other Contact still finds their own one
 	frappe.set_user("Administrator")
 	assert api.create_contact("Чужой", email=email)["name"] == theirs.name
+
+
+def test_a_contact_name_another_request_takes_meanwhile_does_not_fail_the_row(site, committed, upload):
+	"""Two imports at once, each adding a person of the same name to the same Client: the one whose snapshot saw
+	the Contact's name free loses the race when the other commits it; a few rows imported in the request are then
+	imported once more from a fresh transaction, and the person gets the next name (no failed row)."""
+	tag = random_string(6)
+	client = committed.add(
+		fixtures.make_client(
+			client_name=f"ООО «Гонка {tag}»", tax_id=make_inn(f"7702{random.randint(10000, 99999)}")
+		)
+	)
+	taken = f"Анна Соседова{tag}"  # a person brought in for a Client is named after themselves alone
+	committed.track("Contact", {"name": ("like", f"Анна Соседова{tag}%")})
+	file_url = upload(
+		"race.csv",
+		csv_text([row(client.client_name, inn=client.tax_id, first="Анна", last=f"Соседова{tag}")]),
+	)
+	committed.track("File", {"file_url": file_url})
+	frappe.db.commit()
+	site_name, sites_path = frappe.local.site, frappe.local.sites_path
+	inserted, errors = threading.Event(), []
+
+	def the_other_request():
+		import frappe
+
+		frappe.init(site=site_name, sites_path=sites_path)
+		frappe.connect()
+		try:
+			frappe.get_doc(
+				{"doctype": "Contact", "first_name": "Анна", "last_name": f"Соседова{tag}"}
+			).insert(set_name=taken)
+			inserted.set()
+			time.sleep(2)  # the import's own insert of that name waits for this commit, then fails
+			frappe.db.commit()
+		except Exception as error:
+			errors.append(error)
+			inserted.set()
+		finally:
+			frappe.destroy()
+
+	other = threading.Thread(target=the_other_request)
+	other.start()
+	inserted.wait(timeout=60)
+	summary = api.import_clients(file_url)
+	other.join(timeout=60)
+	frappe.db.commit()
+
+	assert errors == []
+	assert summary["failed"] == [] and summary["matched"] == [client.name]
+	assert summary["contacts"]["created"] == [f"{taken}-1"]
+	assert frappe.get_all(
+		"Contact", filters={"name": ("like", f"Анна Соседова{tag}%")}, pluck="name", order_by="name"
+	) == [
+		taken,
+		f"{taken}-1",
+	]

@@ -22,7 +22,7 @@ from frappe import _
 from frappe.translate import get_user_lang
 from frappe.utils import escape_html, get_link_to_form, strip_html
 
-from crm_clients.savepoints import TransactionLost, all_or_nothing_once_more
+from crm_clients.savepoints import TransactionLost, all_or_nothing_once_more, is_lost_race
 
 SYNC_LIMIT = 20  # more records than this are processed in the background
 JOB_METHOD = "crm_clients.intake.runner.run_job"
@@ -99,6 +99,7 @@ class Summary:
 	records: list[dict] = field(default_factory=list)
 	other: dict = field(default_factory=dict)  # a source's own outcome → its records
 	from_register: list = field(default_factory=list)  # records whose Client was named by the register
+	lost_races: int = 0  # records that failed because a simultaneous transaction took what they chose
 
 	def add(self, record, outcome: Outcome) -> None:
 		if outcome.outcome == SKIPPED:
@@ -167,8 +168,8 @@ def add_new(target: list, values) -> None:
 
 def start(source: Source) -> dict:
 	"""The summary of a few records at once; for more, the background job's `{"job", "total"}`."""
-	if len(source.records) <= SYNC_LIMIT:
-		return run(source)
+	if len(source.records) <= source.sync_limit:
+		return run_in_request(source)
 	job = JOB_PREFIX + frappe.generate_hash(length=12)
 	frappe.enqueue(
 		JOB_METHOD,
@@ -215,8 +216,32 @@ def get_summary(job: str) -> dict | None:
 # Running
 
 
+def run_in_request(source: Source) -> dict:
+	"""A few records in the request's own transaction. When the run lost a race with a simultaneous one — the
+	database ended the transaction under it, or a record chose a name or an ИНН that its snapshot saw free and
+	another request committed meanwhile — and the request had written nothing before the run, the whole run is
+	done once more from a fresh transaction, which sees what the other committed (the background job does the
+	same record by record). The second run's summary is the answer, failures and all."""
+	fresh = not frappe.db.transaction_writes
+	try:
+		summary = run_records(source)
+	except TransactionLost:
+		if not fresh:
+			raise
+	else:
+		if not (fresh and summary.lost_races):
+			return summary.as_dict(source)
+	frappe.db.rollback()
+	return run(source)
+
+
 def run(source: Source, after_each=None, on_progress=None) -> dict:
-	"""Process every record in its own savepoint; the summary.
+	"""Process every record in its own savepoint; the summary."""
+	return run_records(source, after_each, on_progress).as_dict(source)
+
+
+def run_records(source: Source, after_each=None, on_progress=None) -> Summary:
+	"""Process every record in its own savepoint.
 
 	`after_each` is the background job runner's commit per record. When the database ends the transaction (a
 	deadlock): with a commit per record only that record is lost (reported failed); without, the run stops, as
@@ -235,7 +260,9 @@ def run(source: Source, after_each=None, on_progress=None) -> dict:
 			frappe.db.rollback()  # only this record was in it: the earlier ones are committed
 			summary.fail(record_id, error_message(error))
 		except Exception as error:
-			if not isinstance(error, frappe.ValidationError | frappe.PermissionError):
+			if is_lost_race(error):
+				summary.lost_races += 1
+			elif not isinstance(error, frappe.ValidationError | frappe.PermissionError):
 				frappe.log_error(title=_("{0}: record {1}").format(source.texts.title, record_id))
 			summary.fail(record_id, error_message(error))
 		else:
@@ -245,7 +272,7 @@ def run(source: Source, after_each=None, on_progress=None) -> dict:
 			after_each()
 		if on_progress:
 			on_progress(index + 1, len(source.records))
-	return summary.as_dict(source)
+	return summary
 
 
 def error_message(error: Exception) -> str:
