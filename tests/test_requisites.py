@@ -1,24 +1,33 @@
-"""Requisites by ИНН against a real HTTP server on loopback that answers as DaData's party API does (answers
-written from DaData's documented fields: tests/data/dadata/). The app reaches it through its settings' base
-URL, as it reaches DaData."""
+"""Requisites by ИНН against a real HTTP server on loopback that answers as DaData's party API does: the app's
+own sample provider (crm_clients/requisites/sample_provider.py, the one scripts/dev-server starts; answers
+written from DaData's documented fields in crm_clients/requisites/sample_data/). The app reaches it through its
+settings' base URL, as it reaches DaData — in a thread of the test process, and as a process of its own."""
 
 import json
+import socket
+import subprocess
+import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import skip_module_without_frappe
+from tests.conftest import BENCH, skip_module_without_frappe
 
 skip_module_without_frappe()
 
 import frappe
 from frappe.utils import getdate, random_string, today
-from werkzeug import Response
 
 from crm_clients import api
 from crm_clients.intake import requisites_source, runner
-from crm_clients.requisites import provider
+from crm_clients.requisites import provider, sample_provider
+from crm_clients.requisites.sample_provider import (
+	COMPANY_INN,  # a head office and a branch
+	INDIVIDUAL_INN,
+	LIQUIDATED_INN,
+	SampleRegister,
+	answer,
+)
 from crm_clients.tax_ids import make_inn
 from tests import fixtures
 from tests.intake_helpers import upload_fixture  # the `upload` fixture
@@ -26,70 +35,24 @@ from tests.test_intake_spreadsheet import csv_text, row
 
 pytestmark = pytest.mark.usefixtures("site")
 
-DATA = Path(__file__).parent / "data" / "dadata"
 KEY = "test-key-" + "0" * 8
-COMPANY_INN = "7701234560"  # party-company-branches.json: a head office and a branch
-INDIVIDUAL_INN = "770123456703"  # party-individual.json
-LIQUIDATED_INN = "5001007329"  # party-liquidated.json
 UNKNOWN_INN = "7728010014"  # nothing found
+FIND_BY_ID = f"{sample_provider.PREFIX}/findById/party"
+SUGGEST = f"{sample_provider.PREFIX}/suggest/party"
 
 
-def answer(name: str) -> dict:
-	return json.loads((DATA / name).read_text(encoding="utf-8"))
+class Register(SampleRegister):
+	"""The sample provider's answers, and for bulk runs any unknown ИНН a made-up company (`made_up`)."""
 
+	def __init__(self, key: str):
+		super().__init__(key=key)
+		self.made_up = False  # answer any unknown ИНН with a made-up company, except those ending in 0
 
-FILES = {
-	COMPANY_INN: "party-company-branches.json",
-	INDIVIDUAL_INN: "party-individual.json",
-	LIQUIDATED_INN: "party-liquidated.json",
-}
-
-
-class Register:
-	"""What the loopback provider answers: the files by ИНН; a mode for errors; the requests it got."""
-
-	def __init__(self):
-		self.mode = "ok"
-		self.requests: list[dict] = []
-		self.quota_after: int | None = None  # answer 403 after this many requests
-		self.made_up = False  # answer any unknown ИНН with a made-up company (bulk runs)
-
-	def handle(self, request):
-		if request.headers.get("Authorization") != f"Token {KEY}":
-			return Response(json.dumps({"message": "Unauthorized"}), status=401)
-		body = request.get_json(force=True)
-		self.requests.append({"path": request.path, **body})
-		if self.quota_after is not None and len(self.requests) > self.quota_after:
-			return Response((DATA / "quota-spent.json").read_text(), status=403)
-		if self.mode == "quota":
-			return Response((DATA / "quota-spent.json").read_text(), status=403)
-		if self.mode == "error":
-			return Response("<html>Internal Server Error</html>", status=500)
-		if self.mode == "slow":
-			time.sleep(2.5)
-		return Response(json.dumps(self.suggestions(request.path, body), ensure_ascii=False), status=200)
-
-	def suggestions(self, path: str, body: dict) -> dict:
-		query = body.get("query", "")
-		if path.endswith("suggest/party"):
-			found = [
-				item
-				for name in FILES.values()
-				for item in answer(name)["suggestions"]
-				if query.lower() in item["value"].lower()
-			]
-			return {"suggestions": found}
-		if query in FILES:
-			items = answer(FILES[query])["suggestions"]
-		elif self.made_up and not query.endswith("0"):
-			items = made_up_company(query)
-		else:
-			items = []
-		if body.get("kpp"):
-			items = [item for item in items if item["data"].get("kpp") == body["kpp"]]
-		if body.get("branch_type"):
-			items = [item for item in items if item["data"].get("branch_type") in (body["branch_type"], None)]
-		return {"suggestions": items}
+	def organisations(self, query: str) -> list[dict]:
+		found = super().organisations(query)
+		if not found and self.made_up and query.isdigit() and not query.endswith("0"):
+			return made_up_company(query)
+		return found
 
 
 def made_up_company(inn: str) -> list[dict]:
@@ -102,18 +65,29 @@ def made_up_company(inn: str) -> list[dict]:
 
 
 @pytest.fixture
-def register(site, httpserver):
-	"""The loopback provider, and the settings pointing at it (rolled back with the test)."""
-	state = Register()
-	httpserver.expect_request("/rs/findById/party", method="POST").respond_with_handler(state.handle)
-	httpserver.expect_request("/rs/suggest/party", method="POST").respond_with_handler(state.handle)
-	configure(httpserver.url_for("/rs"), KEY)
+def register(site):
+	"""The loopback provider (the sample provider in a thread), and the settings pointing at it (rolled back with
+	the test)."""
+	state = Register(KEY)
+	server = sample_provider.serve(state)
+	state.url = server.url
+	configure(server.url, KEY)
 	yield state
+	server.shutdown()
+	server.server_close()
+	forget_settings(server.url)
+
+
+def forget_settings(url: str) -> None:
 	frappe.db.rollback()
-	if frappe.db.get_single_value(provider.SETTINGS, "requisites_url") == httpserver.url_for("/rs"):
+	if frappe.db.get_single_value(provider.SETTINGS, "requisites_url") == url:
 		# a test whose job committed record by record committed these settings too: back to no provider
 		configure(
-			provider.DEFAULT_URL, None, requisites_enabled=0, requisites_timeout=provider.DEFAULT_TIMEOUT
+			provider.DEFAULT_URL,
+			None,
+			requisites_enabled=0,
+			requisites_timeout=provider.DEFAULT_TIMEOUT,
+			requisites_sample_data=0,
 		)
 		frappe.db.commit()
 	frappe.clear_document_cache(provider.SETTINGS, provider.SETTINGS)
@@ -170,7 +144,7 @@ def test_an_inn_finds_the_head_office_first_then_its_branches(register):
 	assert main["okved"] == "62.01" and main["register_status"] == "ACTIVE"
 	assert main["address"].startswith("125009, г Москва")
 	assert branch["kpp"] == "165501001" and "Казань" in branch["address"]
-	assert register.requests[0] == {"path": "/rs/findById/party", "query": COMPANY_INN, "count": 20}
+	assert register.requests[0] == {"path": FIND_BY_ID, "query": COMPANY_INN, "count": 20}
 
 	only_branch = api.find_organisations(COMPANY_INN, kpp="165501001")
 	assert [org["kpp"] for org in only_branch] == ["165501001"]
@@ -178,7 +152,7 @@ def test_an_inn_finds_the_head_office_first_then_its_branches(register):
 
 def test_a_name_is_suggested_and_a_wrong_inn_refused_without_a_request(register):
 	assert [org["tax_id"] for org in api.find_organisations("ромашка")] == [COMPANY_INN, COMPANY_INN]
-	assert register.requests[-1]["path"] == "/rs/suggest/party"
+	assert register.requests[-1]["path"] == SUGGEST
 
 	requests = len(register.requests)
 	with pytest.raises(frappe.ValidationError):
@@ -264,6 +238,56 @@ def test_a_branch_is_filled_with_its_own_kpp_and_address(register):
 	assert register.requests[0]["kpp"] == "165501001"
 
 
+def linked_addresses(client: str) -> list[str]:
+	return frappe.get_all(
+		"Dynamic Link",
+		filters={"parenttype": "Address", "link_doctype": "Client", "link_name": client},
+		pluck="parent",
+	)
+
+
+def test_a_differing_legal_address_is_offered_and_accepting_it_updates_the_linked_address(register):
+	client = fixtures.make_client(client_name="Ромашка " + random_string(4), tax_id=COMPANY_INN)
+	typed = frappe.get_doc(
+		{
+			"doctype": "Address",
+			"address_title": client.client_name,
+			"address_type": "Billing",
+			"address_line1": "ул Старая, д 1",
+			"city": "г Москва",
+			"pincode": "101000",
+			"country": "Russian Federation",
+			"links": [{"link_doctype": "Client", "link_name": client.name}],
+		}
+	).insert()
+
+	# side by side: the Client's address and the register's
+	compared = api.compare_requisites(client.name)
+	offered = {row["fieldname"]: row for row in compared["differing"]}
+	assert offered["address"]["current"] == "101000, г Москва, ул Старая, д 1"
+	assert offered["address"]["register"] == "125009, г Москва, Тверской р-н, ул Тверская, д 7, кв 15"
+
+	# kept: filling without accepting it leaves the Address as it was
+	changed = api.fill_requisites(client.name)
+	assert "address" not in changed and "legal_name" in changed
+	typed.reload()
+	assert (typed.address_line1, typed.pincode) == ("ул Старая, д 1", "101000")
+	assert linked_addresses(client.name) == [typed.name]
+	assert "address" in [row["fieldname"] for row in api.compare_requisites(client.name)["differing"]]
+
+	# accepted: the same Address takes the register's values, no second Address is made
+	assert api.fill_requisites(client.name, accept=json.dumps(["address"])) == ["address"]
+	typed.reload()
+	assert (typed.address_line1, typed.city, typed.pincode, typed.address_type) == (
+		"ул Тверская, д 7, кв 15",
+		"г Москва",
+		"125009",
+		"Billing",
+	)
+	assert linked_addresses(client.name) == [typed.name]
+	assert [row["fieldname"] for row in api.compare_requisites(client.name)["differing"]] == ["client_name"]
+
+
 def test_an_individual_entrepreneur(register):
 	client = fixtures.make_client(client_name="Мария", client_type="Individual", tax_id=INDIVIDUAL_INN)
 
@@ -296,7 +320,91 @@ def test_the_form_flow_of_a_new_client_from_its_inn(register):
 	assert "address" in changed and "contacts" in changed and "legal_name" in changed
 
 
+# The sample provider as scripts/dev-server runs it: a process of its own
+
+
+@pytest.fixture
+def sample_process(site, tmp_path):
+	"""`python -m crm_clients.requisites.sample_provider` on a free loopback port, and the site set up for it as
+	scripts/dev-server sets it up (`use_on_site`); stopped, and the settings rolled back, after the test."""
+	port = free_port()
+	log = (tmp_path / "sample-provider.log").open("wb")
+	process = subprocess.Popen(
+		[sys.executable, "-m", "crm_clients.requisites.sample_provider", *("--port", str(port)), *KEY_ARGS],
+		cwd=BENCH / "sites",
+		stdout=log,
+		stderr=subprocess.STDOUT,
+		stdin=subprocess.DEVNULL,
+		start_new_session=True,
+	)
+	log.close()
+	url = f"http://127.0.0.1:{port}{sample_provider.PREFIX}"
+	try:
+		deadline = time.monotonic() + 30
+		while not port_is_open(port):
+			assert process.poll() is None, (tmp_path / "sample-provider.log").read_text()
+			assert time.monotonic() < deadline, "the sample provider did not listen within 30 s"
+			time.sleep(0.1)
+		configure(provider.DEFAULT_URL, None, requisites_enabled=0, requisites_sample_data=0)
+		yield url
+	finally:
+		process.terminate()
+		process.wait(timeout=15)
+		forget_settings(url)
+
+
+KEY_ARGS = ("--key", sample_provider.SAMPLE_KEY)
+
+
+def port_is_open(port: int) -> bool:
+	with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+		sock.settimeout(0.5)
+		return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_the_sample_provider_process_answers_the_app_as_the_register(sample_process):
+	assert sample_provider.use_on_site(sample_process) is True
+	frappe.clear_document_cache(provider.SETTINGS, provider.SETTINGS)
+	setup = api.get_requisites_setup()
+	assert setup["configured"] is True and setup["sample_data"] is True
+
+	found = api.find_organisations(COMPANY_INN)
+	assert [(org["branch_type"], org["kpp"]) for org in found] == [
+		("MAIN", "770101001"),
+		("BRANCH", "165501001"),
+	]
+	assert found[0]["director"] == "Петров Пётр Сергеевич"
+	assert [org["tax_id"] for org in api.find_organisations("старый завод")] == [LIQUIDATED_INN]
+	assert api.find_organisations(UNKNOWN_INN) == []
+
+	client = fixtures.make_client(client_name="Образец " + random_string(4), tax_id=COMPANY_INN)
+	changed = api.fill_requisites(client.name)
+	assert {"legal_name", "kpp", "ogrn", "address", "contacts"} <= set(changed)
+	assert frappe.db.get_value("Client", client.name, "kpp") == "770101001"
+	assert len(linked_addresses(client.name)) == 1
+
+	# another key is refused, as DaData refuses it
+	configure(sample_process, "not-the-sample-key", requisites_sample_data=1)
+	with pytest.raises(provider.NotConfigured):
+		api.find_organisations(COMPANY_INN)
+
+
+def test_the_dev_server_keeps_a_real_provider_set_up_by_hand(sample_process):
+	configure("https://suggestions.dadata.ru/suggestions/api/4_1/rs", "a-real-key", requisites_sample_data=0)
+
+	assert sample_provider.use_on_site(sample_process) is False
+
+	assert frappe.db.get_single_value(provider.SETTINGS, "requisites_url").startswith("https://suggestions")
+	assert not frappe.db.get_single_value(provider.SETTINGS, "requisites_sample_data")
+
+
 # Errors: a clear message, and the Client unchanged
+
+
+def free_port() -> int:
+	with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+		sock.bind(("127.0.0.1", 0))
+		return sock.getsockname()[1]
 
 
 @pytest.mark.parametrize(
@@ -305,13 +413,18 @@ def test_the_form_flow_of_a_new_client_from_its_inn(register):
 		("ok", UNKNOWN_INN, frappe.ValidationError, "no organisation with ИНН"),
 		("quota", COMPANY_INN, provider.QuotaSpent, "quota"),
 		("error", COMPANY_INN, provider.ProviderUnavailable, "HTTP 500"),
+		("busy", COMPANY_INN, provider.ProviderUnavailable, "too many requests"),
 		("slow", COMPANY_INN, provider.ProviderUnavailable, "did not answer within 1 seconds"),
+		("down", COMPANY_INN, provider.ProviderUnavailable, "cannot be reached"),
 	],
 )
 def test_each_error_says_why_and_leaves_the_client_unchanged(register, mode, inn, error, words):
 	client = fixtures.make_client(client_name="Неизменный " + random_string(4), tax_id=inn)
 	before = client_state(client.name)
-	register.mode = mode
+	if mode == "down":  # nothing listens there
+		configure(f"http://127.0.0.1:{free_port()}{sample_provider.PREFIX}", KEY)
+	else:
+		register.mode = mode
 
 	with pytest.raises(error) as raised:
 		api.fill_requisites(client.name)
@@ -321,8 +434,8 @@ def test_each_error_says_why_and_leaves_the_client_unchanged(register, mode, inn
 	assert client_state(client.name) == before
 
 
-def test_without_a_key_the_message_says_how_to_get_one(register, httpserver):
-	configure(httpserver.url_for("/rs"), None)
+def test_without_a_key_the_message_says_how_to_get_one(register):
+	configure(register.url, None)
 	client = fixtures.make_client(client_name="Без ключа " + random_string(4), tax_id=COMPANY_INN)
 	before = client_state(client.name)
 
@@ -334,11 +447,17 @@ def test_without_a_key_the_message_says_how_to_get_one(register, httpserver):
 	assert api.get_requisites_setup()["configured"] is False
 
 
-def test_a_refused_key_is_said_so(register, httpserver):
-	configure(httpserver.url_for("/rs"), "wrong-key")
+def test_a_refused_key_is_said_so_and_the_client_unchanged(register):
+	configure(register.url, "wrong-key")
+	client = fixtures.make_client(client_name="Чужой ключ " + random_string(4), tax_id=COMPANY_INN)
+	before = client_state(client.name)
+
 	with pytest.raises(provider.NotConfigured) as raised:
 		api.find_organisations(COMPANY_INN)
 	assert "refused the API key" in str(raised.value)
+	with pytest.raises(provider.NotConfigured):
+		api.fill_requisites(client.name)
+	assert client_state(client.name) == before
 
 
 # The register's status

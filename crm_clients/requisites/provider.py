@@ -247,7 +247,7 @@ def iso_date(milliseconds) -> str | None:
 	"""DaData's dates are milliseconds since the epoch (UTC)."""
 	if not isinstance(milliseconds, int | float):
 		return None
-	moment = datetime.datetime.fromtimestamp(milliseconds / 1000, tz=datetime.UTC)
+	moment = datetime.datetime.fromtimestamp(milliseconds / 1000, tz=datetime.timezone.utc)
 	return moment.date().isoformat()
 
 
