@@ -301,6 +301,7 @@ def confirm_liquidated_conversion(client: str) -> None:
 def get_requisites_setup() -> dict:
 	"""What the Client form needs to know of the provider: set up or how to set it up, sample data."""
 	from crm_clients.requisites import EGRUL_URL, TROUBLED, provider
+	from crm_clients.vocabulary import RUSSIA
 
 	frappe.has_permission("Client", "read", throw=True)
 	settings = provider.get_settings()
@@ -310,6 +311,7 @@ def get_requisites_setup() -> dict:
 		"sample_data": settings["sample_data"],
 		"egrul_url": EGRUL_URL,
 		"troubled": TROUBLED,
+		"country": RUSSIA,  # the register's organisations are Russian
 	}
 
 

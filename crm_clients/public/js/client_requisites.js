@@ -24,6 +24,7 @@ Object.assign(crm_clients.requisites, {
 	with_setup(callback, quiet = false) {
 		frappe.call("crm_clients.api.get_requisites_setup").then((r) => {
 			const setup = r.message || {};
+			crm_clients.requisites.setup = setup;
 			if (!setup.configured) {
 				if (!quiet) {
 					frappe.msgprint({ title: __("Requisites by ИНН"), message: setup.message, indicator: "orange" });
@@ -32,6 +33,14 @@ Object.assign(crm_clients.requisites, {
 			}
 			callback(setup);
 		});
+	},
+
+	// the dev server's sample provider (the settings' «Sample Data»): said wherever its organisations are shown
+	sample_notice() {
+		if (!(crm_clients.requisites.setup || {}).sample_data) return "";
+		return `<div class="alert alert-warning small crm-requisites-sample" role="alert">${__(
+			"Sample data: the provider is the local sample server, its organisations are made up — not the register."
+		)}</div>`;
 	},
 
 	// an ИНН whose check digits are right (the register is asked only for those; the server checks them too,
@@ -106,6 +115,11 @@ Object.assign(crm_clients.requisites, {
 				title: __("Find in the Register"),
 				fields: [
 					{
+						fieldname: "sample_notice",
+						fieldtype: "HTML",
+						options: crm_clients.requisites.sample_notice(),
+					},
+					{
 						fieldname: "query",
 						fieldtype: "Data",
 						label: __("ИНН, ОГРН or Name"),
@@ -145,6 +159,14 @@ Object.assign(crm_clients.requisites, {
 	org_html(org, index) {
 		const esc = frappe.utils.escape_html;
 		const branch = org.branch_type === "BRANCH" ? __("Branch") : __("Head Office");
+		// the register writes the position in capitals: «ГЕНЕРАЛЬНЫЙ ДИРЕКТОР» → «Генеральный директор»
+		const position = org.director_position
+			? org.director_position.charAt(0).toUpperCase() + org.director_position.slice(1).toLowerCase()
+			: __("Director");
+		const director =
+			org.director && org.client_type === "Company"
+				? `<div class="text-muted small">${esc(position)}: ${esc(org.director)}</div>`
+				: "";
 		const status = crm_clients.requisites.TROUBLED.includes(org.register_status)
 			? `<span class="indicator-pill red">${esc(crm_clients.requisites.status_label(org.register_status))}</span>`
 			: "";
@@ -152,6 +174,7 @@ Object.assign(crm_clients.requisites, {
 			<div><b>${esc(org.client_name)}</b> ${status}</div>
 			<div class="text-muted small">${__("ИНН")} ${esc(org.tax_id)}${org.kpp ? ", " + __("КПП") + " " + esc(org.kpp) : ""} · ${esc(branch)}</div>
 			<div class="text-muted small">${esc(org.address || "")}</div>
+			${director}
 		</div>`;
 	},
 
@@ -169,6 +192,8 @@ Object.assign(crm_clients.requisites, {
 				differing.push({ fieldname, current, register: value });
 			}
 		});
+		const country = (crm_clients.requisites.setup || {}).country;
+		if (!frm.doc.country && country) frm.set_value("country", country);
 		const done = () => {
 			if (frm.doc.__islocal) {
 				frm.crm_fill_after_save = true;
@@ -194,7 +219,9 @@ Object.assign(crm_clients.requisites, {
 			fields: [
 				{
 					fieldtype: "HTML",
-					options: `<p>${__("Tick the values to take from the register; the others are kept.")}</p>`,
+					options: `${crm_clients.requisites.sample_notice()}<p>${__(
+						"Tick the values to take from the register; the others are kept."
+					)}</p>`,
 				},
 				...differing.map((row, index) => ({
 					fieldname: `accept_${index}`,

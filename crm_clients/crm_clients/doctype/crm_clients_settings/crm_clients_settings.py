@@ -1,7 +1,11 @@
 # Copyright (c) 2026, crm_clients developers and contributors
 # For license information, please see license.txt
 
+from urllib.parse import urlsplit
+
 from frappe.model.document import Document
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class CRMClientsSettings(Document):
@@ -30,4 +34,7 @@ class CRMClientsSettings(Document):
 		requisites_url: DF.Data | None
 	# end: auto-generated types
 
-	pass
+	def validate(self):
+		# «Sample Data» marks the dev server's local sample provider: a provider elsewhere is not that
+		if self.requisites_sample_data and urlsplit(self.requisites_url or "").hostname not in LOOPBACK_HOSTS:
+			self.requisites_sample_data = 0
