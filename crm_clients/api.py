@@ -219,6 +219,19 @@ def merge_clients(survivor: str, other: str, values: dict | list | str | None = 
 
 
 @frappe.whitelist(methods=["POST"])
+def merge_clients_into(survivor: str, others: list | str) -> dict:
+	"""Merge several Clients into `survivor`, one merge after the other, each all or nothing: for a few (up to
+	5 Clients in all) the summary with `survivor`, the Client that stays; for more, the background job's
+	`{"job", "total", "survivor"}` (its summary follows). Needs delete on the others and write on `survivor`."""
+	from crm_clients.intake import merge_source
+
+	if isinstance(others, str):
+		others = frappe.parse_json(others) if others.strip().startswith("[") else [others]
+	frappe.has_permission("Client", "delete", throw=True)
+	return merge_source.merge_clients_into(survivor, [name for name in others or [] if isinstance(name, str)])
+
+
+@frappe.whitelist(methods=["POST"])
 def mark_not_duplicate(client: str, other: str) -> str:
 	"""Mark two Clients as different companies: the pair is no longer offered as a possible duplicate."""
 	from crm_clients import duplicates

@@ -423,8 +423,16 @@ def _merge_into(keep, gone, final: dict) -> None:
 	)
 
 	# Frappe's merge: the links move to the survivor, the merged-away Client is deleted (the caller's rights:
-	# write on both, delete on it) and its unique values (ИНН/КПП key, source Lead) are free
+	# write on both, delete on it) and its unique values (ИНН/КПП key, source Lead) are free; its ID is not
+	# (Frappe gives the last number of a series back when its document is deleted: it redirects to the survivor)
+	series = frappe.db.sql(
+		"select name, current from `tabSeries` where name != '' and locate(name, %s) = 1", gone.name
+	)
 	rename_doc(CLIENT, gone.name, keep.name, merge=True, show_alert=False, rebuild_search=False)
+	for prefix, current in series:
+		frappe.db.sql(
+			"update `tabSeries` set current = greatest(current, %s) where name = %s", (current, prefix)
+		)
 
 	# then the survivor's own save, as the database has it now: the chosen values and the joined contact
 	# persons (linked to it by the save), with the caller's right to edit it and the Client's validation

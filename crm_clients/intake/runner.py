@@ -42,6 +42,7 @@ SOURCES = (
 	"crm_clients.intake.lead_source.make_source",
 	"crm_clients.intake.importer.make_file_source",
 	"crm_clients.intake.requisites_source.make_source",
+	"crm_clients.intake.merge_source.make_source",
 )
 
 
@@ -84,6 +85,7 @@ class Source:
 	texts: Texts
 	refresh: str  # the doctype whose open list the desk refreshes when a job ends
 	savepoint: str = "crm_clients_intake"
+	sync_limit: int = SYNC_LIMIT  # more records than this go to the background job
 
 
 @dataclass
