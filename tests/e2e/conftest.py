@@ -145,9 +145,11 @@ def web(e2e_data):
 	try:
 		SERVICES["worker"] = services.start_worker(BENCH, folder)
 		started.append(SERVICES["worker"])
+		# the realtime server first: it writes its port into the site's config, which the web server reads
+		# once (Frappe 16 keeps a site's config in memory for a minute)
+		started.append(services.start_realtime_server(BENCH, SITE, folder))
 		server, base_url = services.start_web_server(BENCH, SITE, folder)
 		started.append(server)
-		started.append(services.start_realtime_server(BENCH, SITE, folder))
 		yield base_url
 	finally:
 		for service in reversed(started):

@@ -22,6 +22,16 @@ from playwright.sync_api import Locator, Page, expect
 
 TIMEOUT = 30_000  # ms: the longest any single step may take on a busy 2-core machine
 
+
+def desk_routes() -> str:
+	"""Where the desk's routes start: `/app` up to Frappe 15, `/desk` from Frappe 16."""
+	import frappe
+
+	return "/desk" if int(frappe.__version__.split(".")[0]) >= 16 else "/app"
+
+
+DESK = desk_routes()
+
 IDLE = """() => !!(window.frappe && frappe.request && frappe.dom)
 	&& frappe.request.ajax_count === 0
 	&& frappe.dom.freeze_count === 0
@@ -189,7 +199,10 @@ class Desk:
 	# --- going places -----------------------------------------------------------------------------------
 
 	def open(self, path: str) -> "Desk":
-		"""Type an address into the browser (or follow a bookmark)."""
+		"""Type an address into the browser (or follow a bookmark). The flows write desk addresses as Frappe 15
+		does (`/app/…`); on Frappe 16 they start with `/desk`."""
+		if path == "/app" or path.startswith("/app/"):
+			path = DESK + path[len("/app") :]
 		self.page.goto(self.base_url + path)
 		self.page.wait_for_function(
 			"() => window.frappe && frappe.boot && frappe.container && frappe.container.page"
@@ -219,7 +232,9 @@ class Desk:
 		return self.page.locator("#body .page-container:visible")
 
 	def title(self) -> Locator:
-		return self.main.locator(".page-head .title-text")
+		"""The page's title: the heading (Frappe 15), the last step of the breadcrumbs (Frappe 16: a form's
+		name after its doctype's list)."""
+		return self.main.locator(".page-head .title-text:visible, .page-head .title-text-form:visible").last
 
 	def indicator(self) -> Locator:
 		return self.main.locator(".page-head .indicator-pill:visible").first

@@ -11,7 +11,9 @@ import re
 import frappe
 from playwright.sync_api import expect
 
-SAVED_CLIENT_URL = re.compile(r"/app/client/CL-\d{4}-\d+$")
+from tests.e2e.desk import DESK
+
+SAVED_CLIENT_URL = re.compile(DESK + r"/client/CL-\d{4}-\d+$")
 
 
 def test_create_a_client_with_two_contact_persons(desk, e2e_data):
