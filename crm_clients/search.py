@@ -23,6 +23,7 @@ from frappe.utils import cint
 
 from crm_clients.data_quality import normalize_name
 from crm_clients.naming import escape_like
+from crm_clients.setup.indexes import SEARCH_COLUMN
 
 # a fragment of digits (spaces allowed) is an ИНН's start
 _DIGITS = re.compile(r"^[\d\s]+$")
@@ -149,17 +150,45 @@ def by_words(txt: str, scope: str) -> list[str]:
 
 
 def clients_containing(txt: str, scope: str) -> list[str]:
-	"""Frappe's own way, for what the indexes cannot find (a fragment from the middle of a word, a short or
-	common word alone, digits from the middle of an ИНН): `LIKE '%text%'` in the search fields, a scan as
-	ERPNext's Customer search is. A bounded one: the newest IDs first, read along the primary key (the table's
-	own order), stopping at the candidates' limit, with no sort — ordered by `modified`, MariaDB sorts every
-	match, or reads the rows through the `modified` index one lookup at a time. The page is ordered
-	afterwards, among the candidates (`clients_by_name`)."""
+	"""What the indexes of words and starts cannot find (a fragment from the middle of a word, a short or
+	common word alone, digits from the middle of an ИНН or a name): `LIKE '%text%'` as Frappe's search does,
+	over the Client's ID, name and tax ID — as ERPNext's Customer search, a scan, but a cheap one. One `LIKE`
+	over `crm_search_text` (the three in lower case, compared byte by byte: no collation's rules per
+	character), read from its own index, not the table's rows (crm_clients/setup/indexes.py); bounded: no
+	sort, stopping at the candidates' limit. The page is ordered afterwards, among the candidates
+	(`clients_by_name`). A site whose column is not made yet (before its migrate) searches the three columns."""
+	if not has_search_column():
+		return clients_containing_in_columns(txt, scope)
+	pattern = frappe.db.escape(f"%{escape_like(search_text(txt))}%").replace("%", "%%")
+	return frappe.db.sql_list(
+		f"select name from `tabClient` where {SEARCH_COLUMN} like {pattern} {scope} limit %(limit)s",
+		{"limit": _CANDIDATES},
+	)
+
+
+def search_text(txt: str) -> str:
+	"""The text as `crm_search_text` holds it: lower case, «ё» as «е»."""
+	return txt.lower().replace("ё", "е")
+
+
+def has_search_column() -> bool:
+	"""`tabClient` has `crm_search_text` (read once per process and site: a migrate makes it)."""
+	site = frappe.local.site
+	if not _search_column.get(site):
+		_search_column[site] = bool(
+			frappe.db.sql("show columns from `tabClient` like %s", SEARCH_COLUMN)  # not Frappe's cached list
+		)
+	return _search_column[site]
+
+
+_search_column: dict[str, bool] = {}
+
+
+def clients_containing_in_columns(txt: str, scope: str) -> list[str]:
 	pattern = frappe.db.escape(f"%{escape_like(txt)}%").replace("%", "%%")
 	return frappe.db.sql_list(
 		f"""select name from `tabClient`
 		where (client_name like {pattern} or tax_id like {pattern} or name like {pattern}) {scope}
-		order by name desc
 		limit %(limit)s""",
 		{"limit": _CANDIDATES},
 	)

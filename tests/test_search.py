@@ -3,6 +3,8 @@
 The full-text indexes see committed rows only (InnoDB), so the Clients here are committed and removed after
 each test."""
 
+import random
+
 import pytest
 
 from tests.conftest import skip_module_without_frappe
@@ -88,6 +90,24 @@ def test_digits_from_the_middle_of_an_inn_and_a_fragment_are_found(registry):
 	assert bar("0708389") == [clients["romashka"].name]
 	assert found(f"ёк{tag}") == [clients["vasilek"].name]
 	assert sorted(found(tag)) == sorted(client.name for client in clients.values())
+
+
+def test_a_fragment_is_found_in_any_case_and_with_e_for_yo(registry, committed):
+	"""A fragment from the middle of a word in capitals, «е» typed for «ё», digits from a name or an ID: found in
+	the link field and the search bar; a renamed Client by its new name at once."""
+	tag, clients = registry
+	assert found(f"АШКА{tag.upper()}-ПЛ") == [clients["romashka"].name]
+	assert found(f"силек{tag}") == [clients["vasilek"].name]
+	assert bar(f"силек{tag}") == [clients["vasilek"].name]
+	number = str(random.randint(10_000_000, 99_999_999))
+	numbered = committed.add(fixtures.make_client(client_name=f"Склад-{number} {tag}"))
+	frappe.db.commit()
+	assert found(number[2:7]) == [numbered.name]
+	assert bar(number[2:7]) == [numbered.name]
+	assert clients["vasilek"].name in found(clients["vasilek"].name[3:].lower())
+	frappe.db.set_value("Client", numbered.name, "client_name", f"Амбар-{number} {tag}")
+	frappe.db.commit()
+	assert found(f"мбар-{number[:4]}") == [numbered.name]
 
 
 def test_the_link_fields_filters_apply(registry):
@@ -238,6 +258,7 @@ def test_the_registry_has_its_indexes(site):
 		"normalized_name_fulltext",
 		"industry_region_status_modified",
 		"region_status_modified",
+		"crm_search_text",
 	} <= indexes("tabClient")
 	assert "full_name_fulltext" in indexes("tabClient Contact")
 	assert {"crm_clients_lead_name", "crm_clients_tax_id"} <= indexes("tabCustomer")

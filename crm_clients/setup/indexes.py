@@ -14,7 +14,10 @@ the ones on ERPNext's tables are dropped again on uninstall, ours go with the ta
 - `Contact Email.email_id`: a person brought in from a card or a list is matched to a Contact by e-mail
   (crm_clients/contacts.py `find_contact_by_email`), as Frappe's own incoming mail does;
 - `Client Contact.crm_email_domain` (a column MariaDB computes from the row's e-mail) and the «не дубль» pairs:
-  possible duplicates are found by self-joins on them (crm_clients/duplicates.py).
+  possible duplicates are found by self-joins on them (crm_clients/duplicates.py);
+- `Client.crm_search_text` (a column MariaDB computes: the ID, name and tax ID in lower case, «ё» as «е», compared
+  byte by byte): what the search finds from the middle of a word or a number (crm_clients/search.py
+  `clients_containing`) is one `LIKE` over this index alone, not three over the table's rows.
 """
 
 import frappe
@@ -30,13 +33,21 @@ INDEXES = (
 	("tabContact Email", "crm_clients_email_id", "", "email_id"),
 	("tabClient Contact", "crm_email_domain", "", "crm_email_domain"),
 	("tabClient Not Duplicate", "client_other", "unique", "client, other"),
+	("tabClient", "crm_search_text", "", "crm_search_text"),
 )
+SEARCH_COLUMN = "crm_search_text"  # crm_clients/search.py: `search_text` gives the text's form to look for
 # (table, column, definition): columns MariaDB computes, made before the indexes on them
 GENERATED_COLUMNS = (
 	(
 		"tabClient Contact",
 		"crm_email_domain",
 		"varchar(140) as (case when email like '%@%' then lower(substring_index(email, '@', -1)) end) persistent",
+	),
+	(
+		"tabClient",
+		SEARCH_COLUMN,
+		"varchar(500) character set utf8mb4 collate utf8mb4_bin as "
+		"(replace(lower(concat_ws(' ', name, client_name, tax_id)), 'ё', 'е')) persistent",
 	),
 )
 # indexes on other apps' tables, dropped on uninstall
