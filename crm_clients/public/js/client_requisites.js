@@ -21,18 +21,27 @@ Object.assign(crm_clients.requisites, {
 
 	// the provider set up, or its explanation how to set it up (DaData's free tier)
 	// (`quiet`: an offer the user did not ask for says nothing when there is no provider)
-	with_setup(callback, quiet = false) {
-		frappe.call("crm_clients.api.get_requisites_setup").then((r) => {
-			const setup = r.message || {};
-			crm_clients.requisites.setup = setup;
-			if (!setup.configured) {
-				if (!quiet) {
-					frappe.msgprint({ title: __("Requisites by ИНН"), message: setup.message, indicator: "orange" });
+	// (`otherwise`: called when there is none, or the question failed)
+	with_setup(callback, quiet = false, otherwise = null) {
+		frappe
+			.call("crm_clients.api.get_requisites_setup")
+			.then((r) => {
+				const setup = r.message || {};
+				crm_clients.requisites.setup = setup;
+				if (!setup.configured) {
+					if (!quiet) {
+						frappe.msgprint({
+							title: __("Requisites by ИНН"),
+							message: setup.message,
+							indicator: "orange",
+						});
+					}
+					otherwise && otherwise();
+					return;
 				}
-				return;
-			}
-			callback(setup);
-		});
+				callback(setup);
+			})
+			.catch(() => otherwise && otherwise());
 	},
 
 	// the dev server's sample provider (the settings' «Sample Data»): said wherever its organisations are shown
@@ -110,50 +119,61 @@ Object.assign(crm_clients.requisites, {
 	},
 
 	find_dialog(frm, quiet = false) {
-		crm_clients.requisites.with_setup(() => {
-			const dialog = new frappe.ui.Dialog({
-				title: __("Find in the Register"),
-				fields: [
-					{
-						fieldname: "sample_notice",
-						fieldtype: "HTML",
-						options: crm_clients.requisites.sample_notice(),
-					},
-					{
-						fieldname: "query",
-						fieldtype: "Data",
-						label: __("ИНН, ОГРН or Name"),
-						default: frm.doc.tax_id || "",
-						change: frappe.utils.debounce(() => search(), 400),
-					},
-					{ fieldname: "results", fieldtype: "HTML" },
-				],
-			});
-			const results = dialog.get_field("results").$wrapper;
-			const search = () => {
-				const query = (dialog.get_value("query") || "").trim();
-				if (query.length < 3) return;
-				results.html(`<div class="text-muted">${__("Searching...")}</div>`);
-				frappe
-					.call({ method: "crm_clients.api.find_organisations", args: { query } })
-					.then((r) => {
-						const found = r.message || [];
-						if (!found.length) {
-							results.html(`<div class="text-muted">${__("Nothing found in the register.")}</div>`);
-							return;
-						}
-						results.html(found.map((org, i) => crm_clients.requisites.org_html(org, i)).join(""));
-						results.find("[data-index]").on("click", (event) => {
-							const org = found[$(event.currentTarget).attr("data-index")];
-							dialog.hide();
-							crm_clients.requisites.choose(frm, org);
-						});
-					})
-					.catch(() => results.html(""));
-			};
-			dialog.show();
-			search();
-		}, quiet);
+		// one at a time (the typed ИНН's change may come twice: as typed, and when the field is left)
+		if (frm.crm_finding) return;
+		frm.crm_finding = true;
+		const finished = () => (frm.crm_finding = false);
+		crm_clients.requisites.with_setup(
+			() => crm_clients.requisites.show_find_dialog(frm, finished),
+			quiet,
+			finished
+		);
+	},
+
+	show_find_dialog(frm, finished) {
+		const dialog = new frappe.ui.Dialog({
+			title: __("Find in the Register"),
+			fields: [
+				{
+					fieldname: "sample_notice",
+					fieldtype: "HTML",
+					options: crm_clients.requisites.sample_notice(),
+				},
+				{
+					fieldname: "query",
+					fieldtype: "Data",
+					label: __("ИНН, ОГРН or Name"),
+					default: frm.doc.tax_id || "",
+					change: frappe.utils.debounce(() => search(), 400),
+				},
+				{ fieldname: "results", fieldtype: "HTML" },
+			],
+		});
+		dialog.onhide = finished;
+		const results = dialog.get_field("results").$wrapper;
+		const search = () => {
+			const query = (dialog.get_value("query") || "").trim();
+			if (query.length < 3) return;
+			results.html(`<div class="text-muted">${__("Searching...")}</div>`);
+			frappe
+				.call({ method: "crm_clients.api.find_organisations", args: { query } })
+				.then((r) => {
+					const found = r.message || [];
+					if (!found.length) {
+						results.html(`<div class="text-muted">${__("Nothing found in the register.")}</div>`);
+						return;
+					}
+					results.html(found.map((org, i) => crm_clients.requisites.org_html(org, i)).join(""));
+					results.find("[data-index]").on("click", (event) => {
+						const org = found[$(event.currentTarget).attr("data-index")];
+						dialog.hide();
+						crm_clients.requisites.choose(frm, org);
+					});
+				})
+				.catch(() => results.html(""));
+		};
+		dialog.show();
+		search();
 	},
 
 	org_html(org, index) {
@@ -192,8 +212,16 @@ Object.assign(crm_clients.requisites, {
 				differing.push({ fieldname, current, register: value });
 			}
 		});
+		// the register's organisations are Russian: a new Client's (default) country follows
 		const country = (crm_clients.requisites.setup || {}).country;
-		if (!frm.doc.country && country) frm.set_value("country", country);
+		if (country && (frm.doc.__islocal || !frm.doc.country)) {
+			frm.set_value("country", country);
+		} else if (country && frm.doc.country !== country) {
+			differing.push({ fieldname: "country", current: frm.doc.country, register: country });
+		}
+		// show what was filled: the register's section, collapsed on a new form
+		const section = frm.get_field("register_section");
+		if (section && section.collapse) section.collapse(false);
 		const done = () => {
 			if (frm.doc.__islocal) {
 				frm.crm_fill_after_save = true;
