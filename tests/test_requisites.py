@@ -398,6 +398,15 @@ def test_the_dev_server_keeps_a_real_provider_set_up_by_hand(sample_process):
 	assert not frappe.db.get_single_value(provider.SETTINGS, "requisites_sample_data")
 
 
+def test_sample_data_is_cleared_when_the_provider_is_not_on_loopback(register):
+	configure(register.url, KEY, requisites_sample_data=1)
+	assert frappe.db.get_single_value(provider.SETTINGS, "requisites_sample_data") == 1
+
+	configure(provider.DEFAULT_URL, KEY, requisites_sample_data=1)
+
+	assert frappe.db.get_single_value(provider.SETTINGS, "requisites_sample_data") == 0
+
+
 # Errors: a clear message, and the Client unchanged
 
 
