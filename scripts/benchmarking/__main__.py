@@ -9,6 +9,7 @@ from pathlib import Path
 import frappe
 
 REPO = Path(__file__).resolve().parents[2]
+ALL_PARTS = ("fill", "lists", "searches", "forms", "writes", "duplicates", "workers", "import")
 
 
 def parse_args(argv=None):
@@ -22,7 +23,10 @@ def parse_args(argv=None):
 	parser.add_argument(
 		"--per-job", type=int, default=250, help="Leads per bulk job (intake: half as many Clients)"
 	)
-	parser.add_argument("--only", default="fill,lists,searches,forms,writes,workers")
+	parser.add_argument("--only", default=",".join(ALL_PARTS))
+	parser.add_argument(
+		"--import-rows", type=int, default=1000, help="rows of the intake vs Data Import sheet"
+	)
 	parser.add_argument("--log", default="../logs/crm-clients-benchmark.log")
 	return parser.parse_args(argv)
 
@@ -51,6 +55,8 @@ def main(argv=None):
 		"explains": [],
 		"fill": {},
 		"background": {},
+		"parts": parts,
+		"only": args.only if parts != set(ALL_PARTS) else "",
 	}
 	try:
 		say(f"\n=== fill {args.site} to N = {args.n}")
@@ -69,6 +75,7 @@ def main(argv=None):
 			("writes", "4-5. Lead → Client, Client → Customer"),
 		):
 			if part in parts:
+				measurer.part = part
 				say(f"\n=== {title} (ms; Client | ERPNext)\n{header}")
 				try:
 					getattr(measurer, part)()
@@ -79,12 +86,33 @@ def main(argv=None):
 
 					traceback.print_exc()
 				frappe.set_user("Administrator")
+		if "duplicates" in parts:
+			say("\n=== 8. the duplicate report («Possible Duplicates»)")
+			measurer.part = "duplicates"
+			try:
+				context["duplicates"] = measurer.duplicates()
+			except Exception:
+				frappe.db.rollback()
+				import traceback
+
+				traceback.print_exc()
+			frappe.set_user("Administrator")
 		if "workers" in parts:
 			say("\n=== 6-7. background work on RQ workers")
 			context["background"] = background(args, Path(args.log))
+		if "import" in parts:
+			say(f"\n=== 9. the intake vs Frappe's Data Import, {args.import_rows} rows")
+			try:
+				context["import"] = workers.intake_vs_import(args.import_rows, Path(args.log), say)
+			except Exception:
+				frappe.db.rollback()
+				import traceback
+
+				traceback.print_exc()
 		context["measure_seconds"] = time.monotonic() - started
 		context["rows"] = measurer.rows
 		context["explains"] = measurer.explains
+		context["breakdowns"] = measurer.breakdowns
 		context["machine"] = report.machine()
 		context["versions"] = report.versions(REPO)
 		report.write(Path(args.output), context)

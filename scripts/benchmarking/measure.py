@@ -27,12 +27,16 @@ class Measure:
 		self.rows = []
 		self.explains = []
 		self.rng = random.Random(13)
+		self.breakdowns = {}
+		self.part = None
 
 	def run(self, operation, repeat=None, keep=False):
 		return desk.timed(operation, repeat or self.repeat, self.warmup, USER, keep=keep)
 
-	def add(self, group, label, client, erpnext, target, note="", floor=None):
+	def add(self, group, label, client, erpnext, target, note="", floor=None, both=False):
 		row = {
+			"part": self.part,
+			"both": both,
 			"group": group,
 			"operation": label,
 			"client": {k: v for k, v in client.items() if k != "result"} if client else None,
@@ -54,7 +58,13 @@ class Measure:
 		for table in tables:
 			for ms, query in log.slowest(2, table):
 				self.explains.append(
-					{"operation": label, "ms": ms, "query": query, "plan": desk.explain(query)}
+					{
+						"operation": label,
+						"ms": ms,
+						"query": query,
+						"plan": desk.explain(query),
+						"part": self.part,
+					}
 				)
 
 	# --- 1. the registry list
@@ -101,6 +111,7 @@ class Measure:
 				"ms": result["median"],
 				"query": frappe.db.mogrify(query, values),
 				"plan": desk.explain(frappe.db.mogrify(query, values)),
+				"part": self.part,
 			}
 		)
 		return {k: v for k, v in result.items() if k != "result"}
@@ -108,27 +119,20 @@ class Measure:
 	# --- 2. searches
 
 	def searches(self):
-		samples = sample_organisations(self.warmup + self.repeat, self.rng)
-		word = [data.word_of(s["client_name"])[:4] for s in samples]
-		whole = [data.word_of(s["client_name"]) for s in samples]
-		inn = [s["tax_id"][:6] for s in samples]
-		surnames = [s["last_name"] for s in samples]
-		cases = (
-			("name word start (4 letters)", word, True),
-			("ИНН start (6 digits)", inn, True),
-			("contact person's last name", surnames, False),
-		)
-		for label, fragments, both in cases:
-			self.search_case("link search", label, fragments, samples, both, link_search)
-		for label, fragments, both in (
-			("name word start (4 letters)", word, True),
-			("whole word of the name", whole, True),
-			("ИНН start (6 digits)", inn, True),
-		):
-			self.search_case("search bar", label, fragments, samples, both, bar_search)
-		self.search_floor(inn)
+		count = self.warmup + self.repeat
+		samples = sample_organisations(count, self.rng)
+		foreign = sample_organisations(count, self.rng, foreign=True)
+		shapes = search_shapes(samples, foreign)
+		for label, (fragments, target, picked) in shapes.items():
+			if label == "contact person's last name":
+				continue
+			for kind, search in (("link search", link_search), ("search bar", bar_search)):
+				self.search_case(kind, label, fragments, picked, True, search, target)
+		fragments, target, picked = shapes["contact person's last name"]
+		self.search_case("link search", "contact person's last name", fragments, picked, False, link_search)
+		self.search_floor(shapes["ИНН start (6 digits)"][0])
 
-	def search_case(self, kind, label, fragments, samples, both, search):
+	def search_case(self, kind, label, fragments, samples, both, search, target=1.0):
 		results = {}
 		hits = {}
 		for doctype in ("Client", "Customer") if both else ("Client",):
@@ -146,7 +150,7 @@ class Measure:
 			f"{kind}: {label}",
 			results["Client"],
 			results.get("Customer"),
-			0.5 if both else None,
+			target if both else None,
 			note,
 		)
 
@@ -159,7 +163,9 @@ class Measure:
 			names = [r.get("value") or r.get("name") for r in search(doctype, fragments)(i) or []]
 			frappe.db.rollback()
 			found += bool(names)
-			expected += samples[i][doctype.lower()] in names
+			expected += bool(samples) and samples[i][doctype.lower()] in names
+		if not samples:
+			return f"{found}/{tried} found something"
 		return f"{found}/{tried} found something, {expected}/{tried} found the sampled record"
 
 	def search_floor(self, inn):
@@ -171,11 +177,71 @@ class Measure:
 				"ms": result["median"],
 				"query": frappe.db.mogrify(query, (inn[0] + "%",)),
 				"plan": desk.explain(frappe.db.mogrify(query, (inn[0] + "%",))),
+				"part": self.part,
 			}
 		)
 		self.add(
 			"search", "floor: tax_id prefix on tabClient (bare SQL)", result, None, None, "indexed range scan"
 		)
+
+	# --- 8. the duplicate report (measured only: no ERPNext equivalent)
+
+	def duplicates(self) -> dict:
+		samples = [s["client"] for s in sample_organisations(self.warmup + self.repeat, self.rng)]
+		one = self.run(duplicates_of(samples))
+		self.capture("duplicates: one Client", duplicates_of(samples), ("`tabClient",))
+		self.add(
+			"duplicates",
+			"one Client (its form's «Possible Duplicates»)",
+			one,
+			None,
+			None,
+			f"{len(one['result'] or [])} pairs in the last run",
+		)
+		whole = self.whole_registry_duplicates()
+		note = (
+			f"{whole['pairs']} pairs; {whole['n']} run(s)"
+			if whole["finished"]
+			else f"not finished: MariaDB stopped it after {DUPLICATES_LIMIT_S} s (max_statement_time)"
+		)
+		self.add("duplicates", "whole registry, first page (500 pairs)", whole, None, None, note)
+		return {"whole": whole, "one": one}
+
+	def whole_registry_duplicates(self) -> dict:
+		"""The whole registry's first page, run `min(repeat, 3)` times without warm-up, each query stopped by
+		MariaDB after DUPLICATES_LIMIT_S; its slowest query with EXPLAIN either way."""
+		import time
+
+		timings, pairs, finished = [], 0, True
+		frappe.db.sql(f"set session max_statement_time = {DUPLICATES_LIMIT_S}")
+		try:
+			for _ in range(min(self.repeat, 3)):
+				desk.new_request(USER)
+				with desk.QueryLog() as log:
+					started = time.perf_counter()
+					try:
+						pairs = len(duplicates_of()(0) or [])
+					except Exception as error:
+						if "max_statement_time" not in str(error) and "1969" not in str(error):
+							raise
+						finished = False
+					timings.append((time.perf_counter() - started) * 1000)
+				frappe.db.rollback()
+				if not finished or timings[-1] > 30_000:  # a slow one is said once
+					break
+		finally:
+			frappe.db.sql("set session max_statement_time = 0")
+		for ms, query in log.slowest(1, "`tabClient"):
+			self.explains.append(
+				{
+					"operation": "duplicates: whole registry",
+					"ms": ms,
+					"query": query,
+					"plan": desk.explain(query),
+					"part": self.part,
+				}
+			)
+		return {**desk.stats(timings), "pairs": pairs, "finished": finished}
 
 	# --- 3. the form
 
@@ -216,8 +282,9 @@ class Measure:
 			"Lead → Client (mapper + insert)",
 			to_client,
 			to_customer,
-			1.3,
-			"vs Lead → Customer; rolled back",
+			1.0,
+			"vs Lead → Customer; rolled back; target at median and p95",
+			both=True,
 		)
 		clients = open_clients(count, self.rng)
 		conversion = self.run(lambda i: convert(clients[i]))
@@ -226,9 +293,21 @@ class Measure:
 			"Client → Customer (convert)",
 			conversion,
 			to_customer,
-			1.3,
-			"vs Lead → Customer; rolled back",
+			1.2,
+			"vs Lead → Customer; rolled back; target at median and p95",
+			both=True,
 		)
+		self.breakdowns = {
+			"Client → Customer (convert)": breakdown(
+				lambda i: convert(clients[i]), len(clients), CONVERSION_PHASES
+			),
+			"Lead → Customer (ERPNext)": breakdown(
+				lambda i: lead_to_customer(customer_leads[i]), len(customer_leads), CONVERSION_PHASES
+			),
+			"Lead → Client (mapper + insert)": breakdown(
+				lambda i: lead_to_client(client_leads[i]), len(client_leads), CONVERSION_PHASES
+			),
+		}
 		self.capture(
 			"Lead → Client",
 			lambda i: lead_to_client(client_leads[0]),
@@ -244,6 +323,111 @@ class Measure:
 			lambda i: lead_to_customer(customer_leads[0]),
 			("`tabCustomer`", "`tabLead`", "`tabContact`"),
 		)
+
+
+# --- the duplicate report
+
+DUPLICATES_LIMIT_S = 180  # the whole registry's query is stopped after this long
+
+
+def duplicates_of(client=None):
+	return lambda i: desk.call(
+		"crm_clients.api.find_duplicates", client=client[i] if client else None, page_length=500
+	)
+
+
+# --- where a write's time goes
+
+# (label, file, function, calling file or None): the mean cumulative time of the function under cProfile
+# (called from that file only, when given)
+CONVERSION_PHASES = (
+	(
+		"Customer.insert (ERPNext's own work on a new Customer: the floor)",
+		"frappe/model/document.py",
+		"insert",
+		"crm_clients/conversion.py",
+	),
+	(
+		"Customer.insert (ERPNext's own work on a new Customer: the floor)",
+		"frappe/model/document.py",
+		"insert",
+		"scripts/benchmarking/measure.py:lead_to_customer",
+	),
+	("Client.insert", "frappe/model/document.py", "insert", "scripts/benchmarking/measure.py:lead_to_client"),
+	("Lead → Customer mapper (make_customer)", "erpnext/crm/doctype/lead/lead.py", "make_customer", None),
+	("Lead → Client mapper (make_client)", "crm_clients/leads.py", "make_client", None),
+	(
+		"loading the Client (get_doc, locked)",
+		"frappe/__init__.py",
+		"get_doc",
+		"scripts/benchmarking/measure.py:convert",
+	),
+	("permission checks (check_can_convert)", "crm_clients/conversion.py", "check_can_convert", None),
+	("live Customer? (locking read)", "crm_clients/conversion.py", "has_live_customer", None),
+	("same-ИНН Customer lookup", "crm_clients/conversion.py", "find_customer_by_tax_id", None),
+	(
+		"the new Customer's masters (group, territory)",
+		"crm_clients/conversion.py",
+		"get_customer_group",
+		None,
+	),
+	("the new Customer's masters (group, territory)", "crm_clients/conversion.py", "get_territory", None),
+	("comment «Created from Client»", "frappe/model/document.py", "add_comment", "crm_clients/conversion.py"),
+	(
+		"contacts and addresses relinked (Dynamic Link rows)",
+		"crm_clients/conversion.py",
+		"link_contacts",
+		None,
+	),
+	("Leads marked Converted and relinked", "crm_clients/conversion.py", "link_leads", None),
+	("history: notes, comments, e-mails, events, tasks", "crm_clients/history.py", "carry_to_customer", None),
+	(
+		"the Client's record: db_set, ToDos closed, comment",
+		"crm_clients/doctype/client/client.py",
+		"record_conversion",
+		None,
+	),
+)
+
+
+def breakdown(operation, count: int, phases) -> dict:
+	"""`operation(i)` for i < count (at most 10) under cProfile, each as a new request and rolled back: the
+	mean ms of the whole and of each phase that ran (profiling slows everything alike, about 1.5-2×: the
+	shares matter, not the figures)."""
+	import cProfile
+	import pstats
+	import time
+
+	count = min(count, 10)
+	profiler = cProfile.Profile()
+	total = 0.0
+	for i in range(count):
+		desk.new_request(USER)
+		started = time.perf_counter()
+		profiler.enable()
+		operation(i)
+		profiler.disable()
+		total += time.perf_counter() - started
+		frappe.db.rollback()
+	stats = pstats.Stats(profiler).stats
+	result = {"total": total * 1000 / count, "phases": {}, "runs": count}
+	for label, path, function, caller in phases:
+		seconds = 0.0
+		for (file, _line, name), (_cc, _nc, _tt, cumulative, callers) in stats.items():
+			if name != function or not file.endswith(path):
+				continue
+			if caller is None:
+				seconds += cumulative
+				continue
+			caller_file, _, caller_name = caller.partition(":")
+			seconds += sum(
+				value[3]
+				for (c_file, _l, c_name), value in callers.items()
+				if c_file.endswith(caller_file) and (not caller_name or c_name == caller_name)
+			)
+		if seconds:
+			result["phases"][label] = result["phases"].get(label, 0) + seconds * 1000 / count
+	return result
 
 
 # --- the operations, as the desk calls them
@@ -355,15 +539,18 @@ def most_common_filters() -> dict:
 	return {"industry": row[0][0], "region": row[0][1]}
 
 
-def sample_organisations(count: int, rng: random.Random) -> list[dict]:
-	"""Random filled Clients with their Customer twin (same name) and a contact's last name."""
-	total = frappe.db.count("Client", {"owner": FILL_OWNER})
+def sample_organisations(count: int, rng: random.Random, foreign: bool = False) -> list[dict]:
+	"""Random filled Clients with their Customer twin (same name) and a contact's last name (`foreign`: of
+	the foreign companies, whose names are Latin)."""
+	where = "owner=%(owner)s and country " + ("!=" if foreign else "=") + " %(russia)s"
+	values = {"owner": FILL_OWNER, "russia": data.RUSSIA}
+	total = frappe.db.sql(f"select count(*) from `tabClient` where {where}", values)[0][0]
 	samples = []
 	for offset in rng.sample(range(total), min(count, total)):
 		client = frappe.db.sql(
-			"""select name, client_name, tax_id, customer from `tabClient` where owner=%s
-			order by name limit 1 offset %s""",
-			(FILL_OWNER, offset),
+			f"""select name, client_name, tax_id, customer from `tabClient` where {where}
+			order by name limit 1 offset %(offset)s""",
+			{**values, "offset": offset},
 			as_dict=True,
 		)[0]
 		customer = client.customer or frappe.db.get_value(
@@ -376,6 +563,46 @@ def sample_organisations(count: int, rng: random.Random) -> list[dict]:
 		)[0][0]
 		samples.append({**client, "client": client.name, "customer": customer, "last_name": last_name})
 	return samples
+
+
+# every shape of text a user types in a link field or the search bar: (fragments, target p95 ratio, the
+# sampled records the fragments come from, or [] when they name no one record)
+COMMON_WORD = "Компания"  # a word of many names (data.NOUNS), alone
+NO_INN_DIGITS = ("00012", "099999")  # digits no ИНН starts with (ИНН start with a region code)
+
+
+def search_shapes(samples: list[dict], foreign: list[dict]) -> dict:
+	def number(name: str) -> str:
+		return name.rsplit("-", 1)[-1].split()[0].strip("»") if "-" in name else ""
+
+	word = [data.word_of(s["client_name"]) for s in samples]
+	latin_word = [data.word_of(s["client_name"], 0) for s in foreign]
+	count = len(samples)
+	return {
+		"name word start (4 letters)": ([w[:4] for w in word], 0.3, samples),
+		"whole word of the name": (word, 1.0, samples),
+		"ИНН start (6 digits)": ([s["tax_id"][:6] for s in samples], 0.3, samples),
+		"a common word alone («Компания»)": ([COMMON_WORD] * count, 1.0, []),
+		"digits not an ИНН start («00012», «099999»)": (
+			[NO_INN_DIGITS[i % 2] for i in range(count)],
+			1.0,
+			[],
+		),
+		"digits from the middle of the ИНН (5)": ([s["tax_id"][3:8] for s in samples], 1.0, samples),
+		"fragment from the middle of a word (4)": ([w[1:5] for w in word], 1.0, samples),
+		"Latin word start (4 letters)": ([w[:4] for w in latin_word], 0.3, foreign),
+		"mixed: word + the name's number": (
+			[f"{w} {number(s['client_name'])}".strip() for w, s in zip(word, samples, strict=True)],
+			1.0,
+			samples,
+		),
+		"mixed: Latin word + Cyrillic word": (
+			[f"{w[:4]} {c[:4]}" for w, c in zip(latin_word, word, strict=False)],
+			1.0,
+			[],
+		),
+		"contact person's last name": ([s["last_name"] for s in samples], None, samples),
+	}
 
 
 def free_leads(count: int) -> list[str]:

@@ -396,3 +396,171 @@ def overlap_check(log_path, say, companies: int = 100) -> dict:
 	) and all(job["status"] == "finished" for job in results)
 	say(f"  overlapping runs on 2 workers: {result}")
 	return result
+
+
+# --- the intake vs Frappe's Data Import: the same sheet, the same documents (an organisation + its person)
+
+DATA_IMPORT_JOB = "frappe.core.doctype.data_import.data_import.start_import"
+
+
+def sheet_rows(start: int, count: int):
+	"""`count` organisations from number `start`, each with one contact person: (organisation, person)."""
+	for index in range(start, start + count):
+		yield data.organisation(index, serial=index), data.contact_person(index, 0, "i")
+
+
+def save_csv(file_name: str, rows: list[list], user: str) -> str:
+	out = io.StringIO()
+	csv.writer(out).writerows(rows)
+	frappe.set_user(user)
+	file = frappe.get_doc(
+		{"doctype": "File", "file_name": file_name, "content": out.getvalue().encode(), "is_private": 1}
+	).insert()
+	frappe.set_user("Administrator")
+	return file.file_url
+
+
+def intake_sheets(start: int, count: int, files: int) -> list[str]:
+	"""The intake's sheet (its import template), one contact person per Client, split into `files` files."""
+	per_file = -(-count // files)
+	urls = []
+	for number in range(files):
+		first = start + number * per_file
+		rows = [list(TEMPLATE_HEADERS.values())]
+		for org, person in sheet_rows(first, min(per_file, start + count - first)):
+			rows.append(
+				[
+					org["client_name"],
+					org["client_type"],
+					org["country"],
+					org["tax_id"],
+					org["kpp"] or "",
+					data.INDUSTRIES[org["industry"]],
+					data.REGIONS[org["region"]],
+					person["last_name"],
+					person["first_name"],
+					person["middle_name"],
+					person["designation"],
+					"",
+					person["phone"],
+					person["email"],
+				]
+			)
+		urls.append(save_csv(f"benchmark-intake-vs-import-{first}.csv", rows, USER))
+	frappe.db.commit()
+	return urls
+
+
+def data_imports(start: int, count: int) -> list[str]:
+	"""Two Data Imports of the same sheet as ERPNext users make them: the Customers, then their Contacts
+	(e-mail, phone, the link to the Customer); the Data Import documents' names."""
+	customers = [["customer_name", "customer_type", "customer_group", "territory", "tax_id"]]
+	contact_rows = [
+		[
+			"first_name",
+			"middle_name",
+			"last_name",
+			"designation",
+			"email_ids.email_id",
+			"email_ids.is_primary",
+			"phone_nos.phone",
+			"phone_nos.is_primary_phone",
+			"links.link_doctype",
+			"links.link_name",
+		]
+	]
+	for org, person in sheet_rows(start, count):
+		name = org["client_name"]
+		customers.append(
+			[
+				name,
+				"Individual" if org["client_type"] == "Individual" else "Company",
+				data.INDUSTRIES[org["industry"]],
+				data.REGIONS[org["region"]],
+				org["tax_id"],
+			]
+		)
+		contact_rows.append(
+			[
+				person["first_name"],
+				person["middle_name"],
+				person["last_name"],
+				person["designation"],
+				person["email"].replace("@", ".di@"),
+				1,
+				person["phone"].replace("+7 950", "+7 951"),
+				1,
+				"Customer",
+				name,
+			]
+		)
+	names = []
+	for doctype, rows in (("Customer", customers), ("Contact", contact_rows)):
+		url = save_csv(f"benchmark-data-import-{doctype}-{start}.csv", rows, "Administrator")
+		doc = frappe.get_doc(
+			{
+				"doctype": "Data Import",
+				"reference_doctype": doctype,
+				"import_type": "Insert New Records",
+				"import_file": url,
+			}
+		).insert()
+		names.append(doc.name)
+	frappe.db.commit()
+	return names
+
+
+def documents_since(started, owner: str, doctypes: tuple[str, ...]) -> int:
+	return sum(
+		frappe.db.count(doctype, {"owner": owner, "creation": (">=", started)}) for doctype in doctypes
+	)
+
+
+def intake_vs_import(rows: int, log_path, say) -> dict:
+	"""The same 1,000-row sheet (an organisation and its contact person per row) through the app's intake on 1
+	and 2 workers, and through Frappe's Data Import (Customers, then Contacts) on 1 worker: documents per
+	second (a Client or Customer and its Contact are 2 documents per row)."""
+	result = {"rows": rows}
+	start = take_serials(rows)
+	imports = data_imports(start, rows)
+	started = frappe.utils.now_datetime()
+
+	def import_progress():
+		return documents_since(started, USER, ("Customer", "Contact"))
+
+	def import_jobs():
+		return [enqueue(DATA_IMPORT_JOB, data_import=name) for name in imports]
+
+	result["data import"] = run_phase(
+		"Frappe's Data Import (Customer, then Contact)",
+		1,
+		log_path,
+		import_jobs,
+		import_progress,
+		2 * rows,
+		say,
+	)
+	result["data import"]["statuses"] = frappe.get_all(
+		"Data Import", filters={"name": ("in", imports)}, pluck="status"
+	)
+	for workers in (1, 2):
+		start = take_serials(rows)
+		urls = intake_sheets(start, rows, 2)
+		started = frappe.utils.now_datetime()
+
+		def intake_progress(started=started):
+			return documents_since(started, USER, ("Client", "Contact"))
+
+		def intake_jobs(urls=urls):
+			return [enqueue(RUNNER, source=FILE_SOURCE, params={"file_url": url}, job="") for url in urls]
+
+		result[f"intake {workers}"] = run_phase(
+			"the app's intake (Client + Contact)",
+			workers,
+			log_path,
+			intake_jobs,
+			intake_progress,
+			2 * rows,
+			say,
+		)
+	return result
