@@ -342,7 +342,7 @@ Object.assign(crm_clients.intake, {
 	},
 });
 
-frappe.ui.form.on("Client", {
+crm_clients.form_on("Client", "intake", {
 	refresh(frm) {
 		crm_clients.intake.setup_form(frm);
 	},

@@ -341,7 +341,7 @@ Object.assign(crm_clients.requisites, {
 	},
 });
 
-frappe.ui.form.on("Client", {
+crm_clients.form_on("Client", "requisites", {
 	refresh(frm) {
 		crm_clients.requisites.setup_form(frm);
 	},

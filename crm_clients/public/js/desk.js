@@ -107,6 +107,16 @@ $(document).on("startup", () => {
 	utils.make_function_searchable(() => frappe.set_route("List", "Client"), __("Clients"));
 });
 
+// A form's handlers from a script that hooks.py loads as the doctype's form script and as its list script (the
+// list's menus call the same functions): Frappe evaluates the list script whenever it loads the doctype (the form
+// too), so its handlers would run twice on every refresh; they are registered once.
+crm_clients.form_on = function (doctype, key, handlers) {
+	const registered = (crm_clients.form_handlers = crm_clients.form_handlers || new Set());
+	if (registered.has(`${doctype}:${key}`)) return;
+	registered.add(`${doctype}:${key}`);
+	frappe.ui.form.on(doctype, handlers);
+};
+
 // A list's settings extended by the app (the Lead's, kept from ERPNext; the Client's, kept from client_list.js and
 // the app's other scripts): `setup(listview)` runs after the list's own onload, once per `key`.
 crm_clients.extend_list = function (doctype, key, setup) {
