@@ -10,7 +10,7 @@
   not the right to edit it. The Contacts stay: they are people.
 """
 
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 
 import frappe
 from frappe import _
@@ -344,10 +344,19 @@ def insert_contact(contact, phone_rows: list[dict], bulk: bool = False):
 	ERPNext's Contact.after_insert (linking Call Logs) commits the transaction when a new Contact has phone
 	numbers; adding them in a second save keeps the caller's transaction (and savepoints) whole. That save does
 	not ask gravatar.com for a picture again (the insert did); `bulk` (cards and lists brought in by the
-	hundred) asks it for none, as Frappe's Data Import does.
+	hundred) asks it for none, as Frappe's Data Import does, and inserts the numbers with the Contact, telling
+	ERPNext not to link Call Logs (its flag `ignore_auto_link_call_log`) rather than saving a second time.
 	"""
-	with without_gravatar_lookup() if bulk else nullcontext():
-		contact.insert(set_name=naming.contact_name(contact))
+	if bulk:
+		# one insert with the numbers: ERPNext's linking of Call Logs is left out, as the second save below
+		# leaves it out (its numbers come after the insert) — the same Contact, without a save and a Version
+		for row in phone_rows:
+			contact.append("phone_nos", row)
+		contact.flags.ignore_auto_link_call_log = True
+		with without_gravatar_lookup():
+			contact.insert(set_name=naming.contact_name(contact))
+		return contact
+	contact.insert(set_name=naming.contact_name(contact))
 	for row in phone_rows:
 		contact.append("phone_nos", row)
 	if phone_rows:
