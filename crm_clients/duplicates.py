@@ -7,7 +7,8 @@ branch per reason:
   both have tax IDs and they differ (another organisation of the same name);
 - `tax_id`: the same ИНН with one КПП empty (a branch entered without its КПП, or the company twice);
 - `contact`: a contact person in common — the same Contact, or Contacts sharing an e-mail or a phone (E.164);
-- `email_domain`: contact persons' e-mails of the same domain, not a public mail service.
+- `email_domain`: contact persons' e-mails of the same domain, not a public mail service, and shared by a few
+  Clients only (`DOMAIN_CLIENTS_LIMIT`).
 
 A pair's score adds its reasons' weights (at most 100). A pair marked «не дубль» (DocType *Client Not
 Duplicate*) never comes back; only Clients the user may read are named.
@@ -45,6 +46,9 @@ WEIGHTS = {TAX_ID: 50, CONTACT: 40, NAME: 30, EMAIL_DOMAIN: 20}
 
 # the indexed column the e-mail domain of a contact row is matched by (crm_clients/setup/indexes.py)
 EMAIL_DOMAIN_COLUMN = "crm_email_domain"
+
+# a domain of more Clients than this is no reason (a host's or a holding's, not one company's)
+DOMAIN_CLIENTS_LIMIT = 10
 
 # public mail services: people's own addresses, which say nothing about their organisation
 PUBLIC_MAIL_DOMAINS = (
@@ -163,14 +167,7 @@ def _branch(reason: str, for_one_client: bool) -> str:
 	cols = {"a": "ra.parent", "b": "rb.parent"}
 	rows = "ra.parenttype = 'Client' and rb.parenttype = 'Client' and " + anchor
 	if reason == EMAIL_DOMAIN:
-		return (
-			select
-			+ f"""
-			from `tabClient Contact` ra join `tabClient Contact` rb on rb.{EMAIL_DOMAIN_COLUMN} = ra.{EMAIL_DOMAIN_COLUMN}
-			where ra.{EMAIL_DOMAIN_COLUMN} is not null and ra.{EMAIL_DOMAIN_COLUMN} not in %(public_domains)s
-				and """
-			+ rows
-		).format(**cols, reason=reason, weight=weight)
+		return _email_domain_branch(select, rows, for_one_client).format(**cols, reason=reason, weight=weight)
 	# the same Contact, or Contacts sharing an e-mail or a phone
 	same_contact = (
 		select
@@ -198,6 +195,38 @@ def _branch(reason: str, for_one_client: bool) -> str:
 	same_phone = sharing("Contact Phone", "phone_key")
 	return "\nunion\n".join(
 		part.format(**cols, reason=reason, weight=weight) for part in (same_contact, same_email, same_phone)
+	)
+
+
+def _email_domain_branch(select: str, rows: str, for_one_client: bool) -> str:
+	"""Contact rows of the same e-mail domain, of a domain a few Clients share (`DOMAIN_CLIENTS_LIMIT`): the
+	pairs of a domain of thousands of Clients (a host's, a holding's) would be millions, and say little.
+
+	The whole registry: the domains shared by 2 to the limit Clients (one pass over the rows), then their rows
+	by the domain's index — in that order (`straight_join`: MariaDB would otherwise join every row of a big
+	domain to every other before dropping the domain); one Client: its rows' domains, each counted on the index."""
+	column = EMAIL_DOMAIN_COLUMN
+	if for_one_client:
+		return (
+			select
+			+ f"""
+			from `tabClient Contact` ra join `tabClient Contact` rb on rb.{column} = ra.{column}
+			where ra.{column} is not null and ra.{column} not in %(public_domains)s
+				and (select count(distinct shared.parent) from `tabClient Contact` shared
+					where shared.{column} = ra.{column} and shared.parenttype = 'Client') <= {DOMAIN_CLIENTS_LIMIT}
+				and """
+			+ rows
+		)
+	return (
+		select
+		+ f"""
+		from (select {column} as domain from `tabClient Contact`
+			where {column} is not null and {column} not in %(public_domains)s and parenttype = 'Client'
+			group by {column} having count(distinct parent) between 2 and {DOMAIN_CLIENTS_LIMIT}) shared
+		straight_join `tabClient Contact` ra on ra.{column} = shared.domain
+		straight_join `tabClient Contact` rb on rb.{column} = shared.domain
+		where """
+		+ rows
 	)
 
 

@@ -118,6 +118,31 @@ def test_same_email_domain_is_a_duplicate_but_not_a_public_one(site):
 	assert fourth.name not in others_of(third)
 
 
+def test_a_domain_of_many_clients_is_no_reason(site):
+	"""A domain more Clients share than `DOMAIN_CLIENTS_LIMIT` is a host's, not one company's: no pairs (the
+	pairs of a domain of thousands of Clients would be millions)."""
+	domain = f"{random_string(10).lower()}.ru"
+
+	def client_at(domain):
+		contact = fixtures.make_contact(email=f"{random_string(8)}@{domain}")
+		return fixtures.make_client(client_name=unique_word(), contacts=[contact.name])
+
+	clients = [client_at(domain) for _ in range(duplicates.DOMAIN_CLIENTS_LIMIT)]
+	whole = {
+		(pair["client"], pair["other"]) for pair in find_duplicates(reason="email_domain", page_length=100000)
+	}
+	assert (clients[0].name, clients[-1].name) in whole
+	assert others_of(clients[0]) == {client.name: ["email_domain"] for client in clients[1:]}
+
+	one_more = client_at(domain)
+	whole = {
+		(pair["client"], pair["other"]) for pair in find_duplicates(reason="email_domain", page_length=100000)
+	}
+	assert not any(one_more.name in pair or clients[0].name in pair for pair in whole)
+	assert others_of(one_more) == {}
+	assert others_of(clients[0]) == {}
+
+
 def test_reasons_add_up_to_the_score(site):
 	word = unique_word()
 	shared = fixtures.make_contact()
@@ -453,3 +478,72 @@ def test_merging_same_named_clients_warns_of_no_similar_name(site):
 	site.local.message_log = []
 	merge_clients(first.name, second.name)
 	assert not [message for message in site.local.message_log if second.name in str(message)]
+
+
+def test_a_merged_away_id_is_never_given_to_a_new_client(site):
+	"""Frappe gives the last number of a series back when its document is deleted; a merged-away ID opens the
+	survivor, so it is never a new Client's."""
+	survivor, last = (
+		fixtures.make_client(client_name=unique_word()),
+		fixtures.make_client(client_name=unique_word()),
+	)
+	merge_clients(survivor.name, last.name)
+	new = fixtures.make_client(client_name=unique_word())
+	assert new.name != last.name
+	assert duplicates.merged_into(last.name) == survivor.name
+
+
+# --- several Clients into one (intake/merge_source.py: the intake runner's source)
+
+
+def test_a_few_clients_merge_into_one_in_the_request(site):
+	from crm_clients.api import merge_clients_into
+	from crm_clients.intake import merge_source
+
+	contacts = [fixtures.make_contact() for _ in range(3)]
+	clients = [
+		fixtures.make_client(client_name=unique_word(), contacts=[contact.name]) for contact in contacts
+	]
+	result = merge_clients_into(clients[1].name, [client.name for client in clients])
+	assert result["survivor"] == clients[1].name
+	assert result["counts"][merge_source.MERGED] == 2 and result["counts"]["failed"] == 0
+	assert [client.name for client in clients if site.db.exists("Client", client.name)] == [clients[1].name]
+	rows = [row.contact for row in site.get_doc("Client", clients[1].name).contacts]
+	assert sorted(rows) == sorted(contact.name for contact in contacts)
+
+	# the same selection again: nothing left to merge, nothing failed
+	again = merge_clients_into(clients[1].name, [client.name for client in clients])
+	assert again["counts"]["skipped"] == 2 and again["counts"]["failed"] == 0
+
+
+def test_the_converted_client_stays_in_a_bulk_merge(site):
+	from crm_clients.api import merge_clients_into
+
+	clients = [fixtures.make_client(client_name=unique_word()) for _ in range(3)]
+	convert_to_customer(clients[2].name)
+	result = merge_clients_into(clients[0].name, [clients[1].name, clients[2].name])
+	assert result["survivor"] == clients[2].name
+	assert result["counts"]["failed"] == 0
+	assert [client.name for client in clients if site.db.exists("Client", client.name)] == [clients[2].name]
+
+
+def test_many_clients_merge_in_the_background(site):
+	from crm_clients.api import merge_clients_into
+	from crm_clients.intake import merge_source
+
+	clients = [fixtures.make_client(client_name=unique_word()) for _ in range(merge_source.SYNC_LIMIT + 2)]
+	result = merge_clients_into(clients[0].name, [client.name for client in clients[1:]])
+	assert set(result) == {"job", "total", "survivor"}
+	assert result["total"] == merge_source.SYNC_LIMIT + 1 and result["survivor"] == clients[0].name
+	assert all(site.db.exists("Client", client.name) for client in clients)  # nothing merged in the request
+
+
+def test_a_bulk_merge_needs_delete_on_clients(site):
+	from crm_clients.api import merge_clients_into
+
+	clients = [fixtures.make_client(client_name=unique_word()) for _ in range(3)]
+	site.set_user(fixtures.SALES_USER)
+	with pytest.raises(frappe.PermissionError):
+		merge_clients_into(clients[0].name, [client.name for client in clients[1:]])
+	site.set_user("Administrator")
+	assert all(site.db.exists("Client", client.name) for client in clients)

@@ -14,16 +14,19 @@ Object.assign(crm_clients.duplicates, {
 		frappe
 			.xcall("crm_clients.api.find_duplicates", { client: frm.doc.name, page_length: 20 })
 			.then((pairs) => {
+				// one headline, also when the form refreshed twice while the pairs were asked for
+				frm.layout.message.find(".crm-possible-duplicates").closest(".form-message").remove();
 				if (!pairs || !pairs.length || frm.doc.name !== pairs[0].client) return;
+				const others = pairs
+					.map((pair) => `<a href="/app/client/${encodeURIComponent(pair.other)}">${pair.other}</a>`)
+					.join(", ");
+				const report = `/app/query-report/${encodeURIComponent(
+					"Possible Duplicates"
+				)}?client=${encodeURIComponent(frm.doc.name)}`;
 				frm.dashboard.add_comment(
-					__("Possible duplicates: {0}", [
-						pairs
-							.map((pair) => `<a href="/app/client/${encodeURIComponent(pair.other)}">${pair.other}</a>`)
-							.join(", "),
-					]) +
-						` · <a href="/app/query-report/Possible Duplicates?client=${encodeURIComponent(
-							frm.doc.name
-						)}">${__("Possible Duplicates")}</a>`,
+					`<span class="crm-possible-duplicates">${__("Possible duplicates: {0}", [
+						others,
+					])} · <a href="${report}">${__("Show in the report")}</a></span>`,
 					"orange",
 					true
 				);
@@ -67,7 +70,9 @@ Object.assign(crm_clients.duplicates, {
 				frappe.msgprint(__("Select two Clients or more."));
 				return;
 			}
-			crm_clients.duplicates.bulk_merge_dialog(names, () => listview.refresh());
+			crm_clients.duplicates.bulk_merge_dialog(names, (survivor) =>
+				frappe.set_route("Form", "Client", survivor)
+			);
 		});
 		listview.page.add_inner_button(__("Possible Duplicates"), () =>
 			frappe.set_route("query-report", "Possible Duplicates")

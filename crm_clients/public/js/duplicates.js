@@ -62,6 +62,8 @@ Object.assign(crm_clients.duplicates, {
 				const taken = preview.fields
 					.filter((field) => values[field.fieldname] === merged)
 					.map((field) => field.fieldname);
+				// the confirmation instead of the dialog («Нет» brings the dialog back)
+				dialog.hide();
 				frappe.confirm(
 					__(
 						"Merge Client {0} into {1}? Its contact persons, Leads, interactions, notes, comments and attachments move to {1}, and {0} is deleted.",
@@ -75,13 +77,13 @@ Object.assign(crm_clients.duplicates, {
 								values: taken,
 							})
 							.then((name) => {
-								dialog.hide();
 								frappe.show_alert({
 									message: __("Clients merged into {0}", [name]),
 									indicator: "green",
 								});
 								if (on_merged) on_merged(name);
-							})
+							}),
+					() => dialog.show()
 				);
 			},
 		});
@@ -89,9 +91,15 @@ Object.assign(crm_clients.duplicates, {
 		return dialog;
 	},
 
-	// Several Clients into one (the registry's bulk action): one confirmation, the Client that stays keeps
-	// its values and gets the others' where its own are empty
+	// Several Clients into one (the registry's bulk action): two are merged with the field choice; more, after one
+	// confirmation, on the server one by one (crm_clients/intake/merge_source.py: up to 5 in the request, more in
+	// a background job with a progress bar and a summary); the Client that stays keeps its values and gets the
+	// others' where its own are empty
 	bulk_merge_dialog(names, on_merged) {
+		if (names.length === 2) {
+			crm_clients.duplicates.merge_dialog(names[0], names[1], on_merged);
+			return;
+		}
 		frappe.db
 			.get_list("Client", {
 				filters: { name: ["in", names] },
@@ -120,29 +128,50 @@ Object.assign(crm_clients.duplicates, {
 					],
 					primary_action_label: __("Merge"),
 					primary_action(values) {
+						const survivor = values.survivor;
+						const others = rows.map((row) => row.name).filter((name) => name !== survivor);
 						dialog.hide();
-						crm_clients.duplicates
-							.merge_one_by_one(
-								values.survivor,
-								rows.map((row) => row.name).filter((name) => name !== values.survivor)
-							)
-							.then((survivor) => on_merged && on_merged(survivor));
+						frappe.confirm(
+							__(
+								"Merge {0} Clients into {1}? Their contact persons, Leads, interactions, notes, comments and attachments move to {1}, and they are deleted.",
+								[others.length, survivor]
+							),
+							() =>
+								crm_clients.duplicates
+									.merge_into(survivor, others)
+									.then((name) => name && on_merged && on_merged(name)),
+							() => dialog.show()
+						);
 					},
 				});
 				dialog.show();
 			});
 	},
 
-	// each merge is a request of its own, all or nothing: a failure stops the run and says which Client
-	async merge_one_by_one(survivor, others) {
-		for (const other of others) {
-			survivor = await frappe.xcall("crm_clients.api.merge_clients", {
-				survivor: survivor,
-				other: other,
+	// the merges on the server: the Client that stays once they are done in the request (its name), nothing
+	// when they run in the background (the job's progress bar and summary follow)
+	merge_into(survivor, others) {
+		return frappe
+			.xcall("crm_clients.api.merge_clients_into", { survivor: survivor, others: others })
+			.then((result) => {
+				if (result.job) {
+					crm_clients.intake_runs.show_result(result);
+					return null;
+				}
+				if (result.counts.failed) {
+					frappe.msgprint({
+						title: result.title,
+						message: result.message,
+						indicator: result.indicator,
+					});
+				} else {
+					frappe.show_alert({
+						message: __("Clients merged into {0}", [result.survivor]),
+						indicator: "green",
+					});
+				}
+				return result.survivor;
 			});
-		}
-		frappe.show_alert({ message: __("Clients merged into {0}", [survivor]), indicator: "green" });
-		return survivor;
 	},
 });
 

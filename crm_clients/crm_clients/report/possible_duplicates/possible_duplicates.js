@@ -59,5 +59,13 @@ frappe.query_reports["Possible Duplicates"] = {
 				)
 			).then(() => report.refresh());
 		});
+
+		// opened for one Client (the form's «Показать в отчёте», a bookmark: ?client=…): the Client filter
+		// shows the Client's name, and Frappe's Link control holds its value only once that name is fetched —
+		// the first run would go without it and list every pair. The run waits for it.
+		const client = report.get_filter("client");
+		if (client && client.value && !client.get_value() && client.set_link_title) {
+			return client.set_link_title(client.value);
+		}
 	},
 };
