@@ -8,7 +8,7 @@ branch per reason:
 - `tax_id`: the same ИНН with one КПП empty (a branch entered without its КПП, or the company twice);
 - `contact`: a contact person in common — the same Contact, or Contacts sharing an e-mail or a phone (E.164);
 - `email_domain`: contact persons' e-mails of the same domain, not a public mail service, and shared by a few
-  Clients only (`DOMAIN_CLIENTS_LIMIT`).
+  Clients only (`DOMAIN_CLIENTS_LIMIT`, `DOMAIN_ROWS_LIMIT`).
 
 A pair's score adds its reasons' weights (at most 100). A pair marked «не дубль» (DocType *Client Not
 Duplicate*) never comes back; only Clients the user may read are named.
@@ -49,6 +49,7 @@ EMAIL_DOMAIN_COLUMN = "crm_email_domain"
 
 # a domain of more Clients than this is no reason (a host's or a holding's, not one company's)
 DOMAIN_CLIENTS_LIMIT = 10
+DOMAIN_ROWS_LIMIT = 200  # … or more contact rows than this
 
 # public mail services: people's own addresses, which say nothing about their organisation
 PUBLIC_MAIL_DOMAINS = (
@@ -199,12 +200,14 @@ def _branch(reason: str, for_one_client: bool) -> str:
 
 
 def _email_domain_branch(select: str, rows: str, for_one_client: bool) -> str:
-	"""Contact rows of the same e-mail domain, of a domain a few Clients share (`DOMAIN_CLIENTS_LIMIT`): the
-	pairs of a domain of thousands of Clients (a host's, a holding's) would be millions, and say little.
+	"""Contact rows of the same e-mail domain, of a domain a few Clients share (at most `DOMAIN_CLIENTS_LIMIT`
+	Clients and `DOMAIN_ROWS_LIMIT` contact rows): the pairs of a domain of thousands of Clients (a host's, a
+	holding's) would be millions, and say little.
 
-	The whole registry: the domains shared by 2 to the limit Clients (one pass over the rows), then their rows
-	by the domain's index — in that order (`straight_join`: MariaDB would otherwise join every row of a big
-	domain to every other before dropping the domain); one Client: its rows' domains, each counted on the index."""
+	A domain's rows are counted on its index alone first (a big domain is dropped without reading its rows), then
+	the Clients of the small ones. The whole registry: those domains, then their rows by the domain's index — in
+	that order (`straight_join`: MariaDB would otherwise join every row of a big domain to every other before
+	dropping the domain); one Client: its rows' domains, each counted the same way."""
 	column = EMAIL_DOMAIN_COLUMN
 	if for_one_client:
 		return (
@@ -212,6 +215,8 @@ def _email_domain_branch(select: str, rows: str, for_one_client: bool) -> str:
 			+ f"""
 			from `tabClient Contact` ra join `tabClient Contact` rb on rb.{column} = ra.{column}
 			where ra.{column} is not null and ra.{column} not in %(public_domains)s
+				and (select count(*) from `tabClient Contact` counted
+					where counted.{column} = ra.{column}) <= {DOMAIN_ROWS_LIMIT}
 				and (select count(distinct shared.parent) from `tabClient Contact` shared
 					where shared.{column} = ra.{column} and shared.parenttype = 'Client') <= {DOMAIN_CLIENTS_LIMIT}
 				and """
@@ -220,9 +225,12 @@ def _email_domain_branch(select: str, rows: str, for_one_client: bool) -> str:
 	return (
 		select
 		+ f"""
-		from (select {column} as domain from `tabClient Contact`
-			where {column} is not null and {column} not in %(public_domains)s and parenttype = 'Client'
-			group by {column} having count(distinct parent) between 2 and {DOMAIN_CLIENTS_LIMIT}) shared
+		from (select small.domain from
+				(select {column} as domain from `tabClient Contact`
+				where {column} is not null and {column} not in %(public_domains)s
+				group by {column} having count(*) between 2 and {DOMAIN_ROWS_LIMIT}) small
+			straight_join `tabClient Contact` counted on counted.{column} = small.domain and counted.parenttype = 'Client'
+			group by small.domain having count(distinct counted.parent) between 2 and {DOMAIN_CLIENTS_LIMIT}) shared
 		straight_join `tabClient Contact` ra on ra.{column} = shared.domain
 		straight_join `tabClient Contact` rb on rb.{column} = shared.domain
 		where """
