@@ -348,10 +348,11 @@ def run_worker_on(host: Path) -> None:
 
 
 def ran_on(job: str, host: Path) -> bool:
-	"""Whether the other host's worker ran the job to its end (rq's log: "Job OK (site::job)"). Jobs of other
-	sites of the bench waiting in the same queue fail there (their site is not on that host): not this one."""
+	"""Whether the other host's worker ran the job to its end (rq's log: "Job OK (site::job)", on Frappe 16
+	"Job OK (site||job)"). Jobs of other sites of the bench waiting in the same queue fail there (their site is
+	not on that host): not this one."""
 	log = (host / "worker.log").read_text()
-	return f"Job OK ({SITE}::{job})" in log
+	return any(f"Job OK ({SITE}{separator}{job})" in log for separator in ("::", "||"))
 
 
 def test_jobs_run_on_a_worker_of_another_host(site, committed, upload, other_host):
