@@ -212,3 +212,42 @@ def test_a_sales_manager_merges_three_clients_from_the_registry(desk, e2e_data):
 	frappe.db.rollback()
 	assert [name for name in names if frappe.db.exists("Client", name)] == [names[1]]
 	assert frappe.db.count("Client Merge", {"survivor": names[1]}) == 2
+
+
+def test_a_sales_manager_merges_many_clients_in_the_background(desk, e2e_data, worker):
+	"""More than 5 Clients: the merges run in a background job (the harness's worker), with the desk's progress
+	bar and then the summary; one survivor is left."""
+	from crm_clients.intake import merge_source
+
+	count = merge_source.SYNC_LIMIT + 2  # 6 Clients: 5 merges
+	industry = fixtures.make_industry(f"Много дублей {e2e_data.token}").name
+	names = [
+		fixtures.make_client(client_name=f"Шестёрка {e2e_data.token} {index}", industry=industry).name
+		for index in range(count)
+	]
+	frappe.db.commit()
+
+	me = desk("sales_manager")
+	me.open(f"/app/client?industry={industry}")
+	me.wait_for_list("Client")
+	expect(me.list_rows()).to_have_count(count)
+	me.main.get_by_role("checkbox", name="Выбрать все").check()
+	me.menu_item("Действия", "Объединить").click()
+	dialog = me.dialog()
+	expect(dialog).to_contain_text(f"Объединение клиентов: {count}")
+	me.select("survivor", f"{names[0]}: Шестёрка {e2e_data.token} 0", scope=dialog)
+	dialog.get_by_role("button", name="Объединить", exact=True).click()
+	confirm = me.dialog()
+	expect(confirm).to_contain_text(f"Объединить клиентов ({count - 1}) с {names[0]}?")
+	confirm.get_by_role("button", name="Да").click()
+	expect(me.alert("в фоновом режиме")).to_be_visible()
+
+	summary = me.page.locator(".modal.show").filter(has_text="Объединено клиентов")
+	expect(summary.locator(".modal-title")).to_have_text("Объединение клиентов", timeout=180_000)
+	expect(summary).to_contain_text(f"Остающийся клиент: {names[0]}")
+	expect(summary).to_contain_text(f"Объединено клиентов: {count - 1}")
+	expect(summary).to_contain_text("Не объединены: 0")
+	settled(me).snap("summary")
+
+	frappe.db.rollback()
+	assert [name for name in names if frappe.db.exists("Client", name)] == [names[0]]
