@@ -153,8 +153,8 @@ def clients_containing(txt: str, scope: str) -> list[str]:
 	"""What the indexes of words and starts cannot find (a fragment from the middle of a word, a short or
 	common word alone, digits from the middle of an ИНН or a name): `LIKE '%text%'` as Frappe's search does,
 	over the Client's ID, name and tax ID — as ERPNext's Customer search, a scan, but a cheap one. One `LIKE`
-	over `crm_search_text` (the three in lower case, compared byte by byte: no collation's rules per
-	character), read from its own index, not the table's rows (crm_clients/setup/indexes.py); bounded: no
+	over `crm_search_text` (the three in lower case, as bytes: compared byte by byte, no character set's rules
+	per character), read from its own index, not the table's rows (crm_clients/setup/indexes.py); bounded: no
 	sort, stopping at the candidates' limit. The page is ordered afterwards, among the candidates
 	(`clients_by_name`). A site whose column is not made yet (before its migrate) searches the three columns."""
 	if not has_search_column():
