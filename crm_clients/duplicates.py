@@ -169,26 +169,53 @@ def _branch(reason: str, for_one_client: bool) -> str:
 	rows = "ra.parenttype = 'Client' and rb.parenttype = 'Client' and " + anchor
 	if reason == EMAIL_DOMAIN:
 		return _email_domain_branch(select, rows, for_one_client).format(**cols, reason=reason, weight=weight)
-	# the same Contact, or Contacts sharing an e-mail or a phone
-	same_contact = (
-		select
-		+ """
+	# the same Contact, or Contacts sharing an e-mail or a phone. The whole registry starts from the values
+	# found twice, on their index alone (nearly every value is found once: the rest is never read); one Client
+	# from its own rows.
+	if for_one_client:
+		same_contact = (
+			select
+			+ """
 		from `tabClient Contact` ra join `tabClient Contact` rb on rb.contact = ra.contact
 		where """
-		+ rows
-	)
+			+ rows
+		)
+	else:
+		same_contact = (
+			select
+			+ """
+		from (select contact from `tabClient Contact` group by contact having count(*) > 1) shared
+		straight_join `tabClient Contact` ra on ra.contact = shared.contact
+		straight_join `tabClient Contact` rb on rb.contact = shared.contact
+		where """
+			+ rows
+		)
 
 	def sharing(child: str, key: str) -> str:
 		"""Contacts sharing a value of their rows: an e-mail (`Contact Email.email_id`) or a number's key
 		(`Contact Phone.phone_key`), both indexed."""
-		return (
-			select
-			+ f"""
+		if for_one_client:
+			return (
+				select
+				+ f"""
 		from `tabClient Contact` ra
 		join `tab{child}` xa on xa.parent = ra.contact and xa.parenttype = 'Contact'
 		join `tab{child}` xb on xb.{key} = xa.{key} and xb.parenttype = 'Contact' and xb.parent != xa.parent
 		join `tabClient Contact` rb on rb.contact = xb.parent
 		where ifnull(xa.{key}, '') != '' and """
+				+ rows
+			)
+		return (
+			select
+			+ f"""
+		from (select {key} as value from `tab{child}` where {key} is not null and {key} != ''
+			group by {key} having count(*) > 1) shared
+		straight_join `tab{child}` xa on xa.{key} = shared.value and xa.parenttype = 'Contact'
+		straight_join `tab{child}` xb on xb.{key} = shared.value and xb.parenttype = 'Contact'
+			and xb.parent != xa.parent
+		straight_join `tabClient Contact` ra on ra.contact = xa.parent
+		straight_join `tabClient Contact` rb on rb.contact = xb.parent
+		where """
 			+ rows
 		)
 

@@ -99,6 +99,15 @@ def test_a_contact_person_in_common_is_a_duplicate(site):
 	)
 	assert others_of(fifth) == {sixth.name: ["contact"]}
 
+	# the whole registry's page has the same pairs, once each
+	pairs = [
+		(pair["client"], pair["other"], pair["reasons"])
+		for pair in find_duplicates(reason="contact", page_length=100000)
+	]
+	for pair in ((first, second), (third, fourth), (fifth, sixth)):
+		names = tuple(sorted(client.name for client in pair))
+		assert [found for found in pairs if found[:2] == names] == [(*names, ["contact"])]
+
 
 def test_same_email_domain_is_a_duplicate_but_not_a_public_one(site):
 	domain = f"{random_string(10).lower()}.ru"
