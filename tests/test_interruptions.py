@@ -253,7 +253,13 @@ def restart_mariadb() -> None:
 		"-p" + os.environ.get("FRAPPE_DB_ROOT_PASSWORD", "root"),
 	]
 	subprocess.run(["mysqladmin", *site_db_server(), *root, "shutdown"], check=True, capture_output=True)
-	subprocess.run(["service", "mariadb", "start"], check=True, capture_output=True, timeout=300)
+	# mysqladmin returns once the server has begun to stop; its service script starts it once it has stopped
+	for _ in range(30):
+		started = subprocess.run(["service", "mariadb", "start"], capture_output=True, timeout=300)
+		if started.returncode == 0 and mariadb_alive():
+			return
+		time.sleep(2)
+	pytest.fail(f"MariaDB did not start again: {started.stdout} {started.stderr}")
 
 
 def ensure_mariadb_runs() -> None:
