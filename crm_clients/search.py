@@ -23,12 +23,13 @@ from frappe.utils import cint
 
 from crm_clients.data_quality import normalize_name
 from crm_clients.naming import escape_like
-from crm_clients.setup.indexes import SEARCH_COLUMN
+from crm_clients.setup.indexes import SEARCH_COLUMN, SEARCH_DIGITS_COLUMN
 
 # a fragment of digits (spaces allowed) is an ИНН's start
 _DIGITS = re.compile(r"^[\d\s]+$")
 _WORD = re.compile(r"\w+")
 _ONE_WORD_WITH_DIGITS = re.compile(r"^(?=\S*\d)\S+$")
+_ASCII_DIGITS = re.compile(r"^[0-9]+$")
 # found by ID, ИНН, name or contact person: more candidates than a page, then ordered
 _CANDIDATES = 200
 
@@ -159,9 +160,11 @@ def clients_containing(txt: str, scope: str) -> list[str]:
 	(`clients_by_name`). A site whose column is not made yet (before its migrate) searches the three columns."""
 	if not has_search_column():
 		return clients_containing_in_columns(txt, scope)
+	# digits alone are only ever found within a run of digits: the shorter column of those runs holds them all
+	column = SEARCH_DIGITS_COLUMN if _ASCII_DIGITS.match(txt) else SEARCH_COLUMN
 	pattern = frappe.db.escape(f"%{escape_like(search_text(txt))}%").replace("%", "%%")
 	return frappe.db.sql_list(
-		f"select name from `tabClient` where {SEARCH_COLUMN} like {pattern} {scope} limit %(limit)s",
+		f"select name from `tabClient` where {column} like {pattern} {scope} limit %(limit)s",
 		{"limit": _CANDIDATES},
 	)
 
@@ -172,12 +175,15 @@ def search_text(txt: str) -> str:
 
 
 def has_search_column() -> bool:
-	"""`tabClient` has `crm_search_text` (read once per process and site: a migrate makes it)."""
+	"""`tabClient` has `crm_search_text` and `crm_search_digits` (read once per process and site: a migrate
+	makes them)."""
 	site = frappe.local.site
 	if not _search_column.get(site):
-		_search_column[site] = bool(
-			frappe.db.sql("show columns from `tabClient` like %s", SEARCH_COLUMN)  # not Frappe's cached list
+		columns = frappe.db.sql(  # not Frappe's cached list
+			"show columns from `tabClient` where Field in %(columns)s",
+			{"columns": (SEARCH_COLUMN, SEARCH_DIGITS_COLUMN)},
 		)
+		_search_column[site] = len(columns) == 2
 	return _search_column[site]
 
 

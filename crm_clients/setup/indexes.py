@@ -18,7 +18,8 @@ the ones on ERPNext's tables are dropped again on uninstall, ours go with the ta
 - `Client.crm_search_text` (a column MariaDB computes: the ID, name and tax ID in lower case, «ё» as «е», as
   bytes, so that `LIKE` compares bytes, ~3× faster than a character set's rules): what the search finds from the
   middle of a word or a number (crm_clients/search.py `clients_containing`) is one `LIKE` over this index
-  alone, not three over the table's rows.
+  alone, not three over the table's rows; digits alone are looked for in `crm_search_digits` (the same three's
+  runs of digits, a space between: a third as long, so its scan is faster still).
 """
 
 import frappe
@@ -35,8 +36,10 @@ INDEXES = (
 	("tabClient Contact", "crm_email_domain", "", "crm_email_domain"),
 	("tabClient Not Duplicate", "client_other", "unique", "client, other"),
 	("tabClient", "crm_search_text", "", "crm_search_text"),
+	("tabClient", "crm_search_digits", "", "crm_search_digits"),
 )
 SEARCH_COLUMN = "crm_search_text"  # crm_clients/search.py: `search_text` gives the text's form to look for
+SEARCH_DIGITS_COLUMN = "crm_search_digits"  # the same three's runs of digits only: a third as long
 # (table, column, definition): columns MariaDB computes, made before the indexes on them
 GENERATED_COLUMNS = (
 	(
@@ -48,6 +51,11 @@ GENERATED_COLUMNS = (
 		"tabClient",
 		SEARCH_COLUMN,
 		"varbinary(2000) as (replace(lower(concat_ws(' ', name, client_name, tax_id)), 'ё', 'е')) persistent",
+	),
+	(
+		"tabClient",
+		SEARCH_DIGITS_COLUMN,
+		"varbinary(500) as (trim(regexp_replace(concat_ws(' ', name, client_name, tax_id), '[^0-9]+', ' '))) persistent",
 	),
 )
 # indexes on other apps' tables, dropped on uninstall
