@@ -254,10 +254,25 @@ def wait(jobs: list[Job], progress, sampler: MemorySampler | None, timeout: floa
 		states = [job.get_status(refresh=True) for job in jobs]
 		if all(state in ("finished", "failed", "stopped", "canceled") for state in states):
 			break
+		orphans = orphaned(jobs)
+		if orphans:  # another process's worker took a job and went away: it will never end
+			raise RuntimeError(
+				f"jobs {orphans} were taken by a worker that no longer exists (another worker of the bench "
+				"listened on the queue meanwhile): measure again when no one else runs workers"
+			)
 		if time.monotonic() - started > timeout:
 			raise RuntimeError(f"jobs still running after {timeout} s: {states}")
 		time.sleep(0.2)
 	return time.monotonic() - started
+
+
+def orphaned(jobs: list[Job]) -> list[str]:
+	"""Jobs started by a worker that is gone."""
+	started = [job for job in jobs if job.get_status() == "started" and job.worker_name]
+	if not started:
+		return []
+	alive = {worker.name for worker in Worker.all(connection=jobs[0].connection)}
+	return [job.id for job in started if job.worker_name not in alive]
 
 
 def summaries(jobs: list[Job]) -> list[dict]:
