@@ -194,3 +194,24 @@ def test_assignment_to_a_colleague_is_closed_once_the_client_is_converted(site):
 	act(site, fixtures.MASTER_MANAGER, client, CONVERT)
 
 	assert site.db.get_value("ToDo", todo, "status") == "Closed"
+
+
+@pytest.mark.parametrize("user", [fixtures.SALES_USER, fixtures.SALES_MANAGER, fixtures.MASTER_MANAGER])
+def test_the_routes_roles_may_run_its_actions_from_the_desk(site, user):
+	"""Frappe 16's desk reads the Workflow (its «Enable Action Confirmation») with the user's rights before it runs
+	any workflow action: each role of the route may read it there, a Stock User still may not; Frappe 15's desk
+	asks nothing, and nobody is given anything."""
+	from frappe.client import get_value
+
+	if workflow.desk_reads_workflow_before_actions():
+		site.set_user(user)
+		asked = get_value(
+			"Workflow", "enable_action_confirmation", {"document_type": "Client", "is_active": 1}
+		)
+		assert asked == {"enable_action_confirmation": 0}
+		site.set_user(fixtures.NO_CRM_ROLE)
+		with pytest.raises(site.PermissionError):
+			get_value("Workflow", "name", {"document_type": "Client"})
+	else:
+		assert not site.has_permission("Workflow", "read", user=user)
+	site.set_user("Administrator")
