@@ -284,6 +284,18 @@ class Desk:
 	def control(self, fieldname: str, scope: Locator | None = None) -> Locator:
 		return (scope or self.main).locator(f'.frappe-control[data-fieldname="{fieldname}"]:visible').first
 
+	def show_field(self, fieldname: str) -> Locator:
+		"""A field of the open form, on screen: its tab clicked first when it is on another one, as a user looks
+		for it (ERPNext 16 keeps a Customer's «From Lead», and the app's «Client» beside it, on «More Info»)."""
+		if not self.control(fieldname).count():
+			tab = self.js(
+				"(f) => { const field = cur_frm.get_field(f); return field && field.tab ? field.tab.df.fieldname : null; }",
+				fieldname,
+			)
+			if tab:
+				self.main.locator(f'.form-tabs [role="tab"][data-fieldname="{tab}"]').click()
+		return self.control(fieldname)
+
 	def type_into(self, fieldname: str, text: str, scope: Locator | None = None) -> Locator:
 		"""Click into a field and type, key by key."""
 		field = self.control(fieldname, scope).locator("input, textarea").first
@@ -304,13 +316,10 @@ class Desk:
 		self.pick(field, option)
 
 	def pick(self, field: Locator, option: str) -> None:
-		"""Pick an item of the awesomplete dropdown open under `field` by its text (the one dropdown open: in a
-		table's row Frappe 16 draws the field being edited anew, so the dropdown is not always under `field`'s
-		first match)."""
-		dropdown = self.page.locator(".awesomplete:visible").filter(
-			has=self.page.locator("ul[role='listbox']:not([hidden])")
-		)
-		item = dropdown.locator("ul[role='listbox'] [role='option']:visible").filter(has_text=option).first
+		"""Pick an item of the awesomplete dropdown open under `field` by its text: the one dropdown open (in a
+		table's row Frappe 16 moves the dropdown out of the field, into a wrapper of its own under the table)."""
+		dropdown = self.page.locator(".awesomplete > ul[role='listbox']:not([hidden])")
+		item = dropdown.locator("[role='option']:visible").filter(has_text=option).first
 		item.click()
 		self.idle()
 

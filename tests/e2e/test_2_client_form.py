@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.desk import DESK
 
-SAVED_CLIENT_URL = re.compile(DESK + r"/client/CL-\d{4}-\d+$")
+SAVED_CLIENT_URL = re.compile(DESK + r"/client/CL-\d{4}-\d+(#\w+)?$")  # Frappe 16 adds the tab: #details_tab
 
 
 def test_create_a_client_with_two_contact_persons(desk, e2e_data):

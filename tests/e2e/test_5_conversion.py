@@ -30,7 +30,7 @@ def test_a_sales_user_converts_a_client(desk, e2e_data):
 	me.button("Контрагент").click()
 	me.wait_for_form("Customer")
 	expect(me.title()).to_have_text(name)
-	client_field = me.control("client")
+	client_field = me.show_field("client")
 	expect(client_field).to_contain_text(name)
 	me.snap("customer")
 	client_field.get_by_role("link", name=name).click()

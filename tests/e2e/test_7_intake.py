@@ -32,7 +32,10 @@ def test_import_a_vcard_file_from_the_client_list(desk, e2e_data):
 	me.menu_item("Импорт", "Загрузить клиентов").click()
 	importing = me.dialog()
 	expect(importing.locator(".modal-title")).to_have_text("Загрузить клиентов")
-	me.control("file_url", scope=importing).get_by_role("button", name="Прикрепить").click()
+	# «Прикрепить»; Frappe 16's Russian says «Прикреплять»
+	me.control("file_url", scope=importing).get_by_role(
+		"button", name=re.compile("^Прикреп(ить|лять)$")
+	).click()
 	upload(me, "kontakty.vcf", "text/vcard", vcf)
 	expect(me.control("file_url", scope=importing)).to_contain_text("kontakty.vcf")
 	me.snap("import-dialog")
@@ -132,12 +135,12 @@ def test_scan_a_business_card_from_the_client_list(desk, e2e_data):
 
 
 def upload(me, name: str, mime_type: str, content: bytes) -> None:
-	"""Frappe's upload dialog: «Моё устройство» (spelt «Мое» by some Frappe releases), the file chosen,
-	«Загрузить»."""
+	"""Frappe's upload dialog: «Моё устройство» (spelt «Мое» by some Frappe releases, «Мои устройства» by
+	Frappe 16), the file chosen, «Загрузить»."""
 	uploader = me.page.locator(".modal.show").filter(has=me.page.locator(".file-upload-area")).last
 	expect(uploader).to_be_visible()
 	with me.page.expect_file_chooser() as chooser:
-		uploader.get_by_role("button", name=re.compile("^Мо[её] устройство$")).click()
+		uploader.get_by_role("button", name=re.compile("^(Мо[её] устройство|Мои устройства)$")).click()
 	chooser.value.set_files({"name": name, "mimeType": mime_type, "buffer": content})
 	expect(uploader).to_contain_text(name)
 	me.snap("upload")

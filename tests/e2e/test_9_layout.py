@@ -6,6 +6,9 @@ of another); the registry is titled «Клиенты», as the seed calls it. "C
 out: an element that hides part of its text (scrollWidth beyond clientWidth), or two labels whose boxes meet.
 """
 
+import re
+from urllib.parse import quote
+
 import pytest
 from playwright.sync_api import expect
 
@@ -46,7 +49,11 @@ def open_registry(me, e2e_data):
 	"""The registry, filtered by the long name as a user types it (other flows fill the first page)."""
 	me.open_list("Client")
 	me.clear_list_filters()
-	me.type_into("client_name", e2e_data.long_client_name)
+	if me.main.locator('.frappe-control[data-fieldname="client_name"]:visible').count():
+		me.type_into("client_name", e2e_data.long_client_name)
+	else:  # Frappe 16 on a phone shows no filter fields: the registry opened filtered, as from a link
+		me.open(f"/app/client?client_name={quote(e2e_data.long_client_name)}")
+		me.wait_for_list("Client")
 	# the list refreshes as the user types (debounced, once or more): the row shows once it has
 	row = me.list_row(e2e_data.long_client_name)
 	expect(row).to_be_visible(timeout=30_000)
@@ -117,7 +124,10 @@ def test_the_workspace_charts_labels_are_whole_and_apart(desk, e2e_data, title):
 	me.wait_for_workspace("Marketing")
 	chart = me.main.locator(".widget.dashboard-widget-box").filter(has_text=title).first
 	chart.scroll_into_view_if_needed()
-	labels = chart.locator(".frappe-chart text, .frappe-chart .legend-dataset-text")
+	# the labels with a text (Frappe 16's charts also draw empty ones on an axis)
+	labels = chart.locator(".frappe-chart text, .frappe-chart .legend-dataset-text").filter(
+		has_text=re.compile(r"\S")
+	)
 	# drawn (Frappe shows a workspace twice while it loads, and the second copy fetches its charts again)
 	expect(labels.first).to_be_visible()
 	me.snap("workspace-chart")
