@@ -46,7 +46,7 @@ class Workers:
 
 	def __enter__(self):
 		queue = get_queue("long")
-		others = Worker.all(queue=queue)
+		others = [worker for worker in Worker.all(queue=queue) if alive(worker)]
 		if others:
 			raise RuntimeError(
 				f"{len(others)} other worker(s) consume the long queue ({', '.join(w.name for w in others)}): "
@@ -102,6 +102,13 @@ class Workers:
 	@property
 	def pids(self) -> list[int]:
 		return [process.pid for process in self.processes]
+
+
+def alive(worker) -> bool:
+	"""A worker registered in Redis that still runs (one killed on this host stays registered a few minutes)."""
+	if getattr(worker, "hostname", None) != os.uname().nodename:
+		return True
+	return psutil.pid_exists(worker.pid)
 
 
 class MemorySampler(threading.Thread):
@@ -271,8 +278,8 @@ def orphaned(jobs: list[Job]) -> list[str]:
 	started = [job for job in jobs if job.get_status() == "started" and job.worker_name]
 	if not started:
 		return []
-	alive = {worker.name for worker in Worker.all(connection=jobs[0].connection)}
-	return [job.id for job in started if job.worker_name not in alive]
+	running = {worker.name for worker in Worker.all(connection=jobs[0].connection) if alive(worker)}
+	return [job.id for job in started if job.worker_name not in running]
 
 
 def summaries(jobs: list[Job]) -> list[dict]:
