@@ -209,8 +209,20 @@ def log_in(context, base_url: str, user) -> None:
 	assert response.ok, f"{user.email} cannot log in: {response.status} {response.text()[:300]}"
 
 
+def forget_list_settings(email: str) -> None:
+	"""Each flow starts from the lists as a user sees them first: the filters, sort and page size a list keeps
+	for its user (Frappe's user settings, saved by an earlier flow) are forgotten."""
+	import frappe
+
+	frappe.db.sql("delete from `__UserSettings` where `user` = %s", email)
+	frappe.db.commit()
+	for key in frappe.cache.hkeys("_user_settings"):
+		if (key.decode() if isinstance(key, bytes) else key).endswith(f"::{email}"):
+			frappe.cache.hdel("_user_settings", key)
+
+
 @pytest.fixture
-def desk(request, logged_in, web):
+def desk(request, logged_in, web, e2e_data):
 	"""`desk("sales_user")`: a new page of that user's logged-in browser, as a `Desk` (`desk("sales_user", PHONE)`:
 	on a phone's screen).
 
@@ -223,6 +235,7 @@ def desk(request, logged_in, web):
 	shots = itertools.count(1)
 
 	def open_desk(key: str, viewport: tuple[int, int] = LAPTOP) -> Desk:
+		forget_list_settings(e2e_data.users[key].email)
 		page = logged_in(key, viewport).new_page()
 		name = key if viewport == LAPTOP else f"{key}-{viewport[0]}px"
 		user_desk = Desk(page, web, name, folder, shots)
