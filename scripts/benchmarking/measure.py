@@ -583,6 +583,7 @@ def search_shapes(samples: list[dict], foreign: list[dict]) -> dict:
 		"whole word of the name": (word, 1.0, samples),
 		"ИНН start (6 digits)": ([s["tax_id"][:6] for s in samples], 0.3, samples),
 		"a common word alone («Компания»)": ([COMMON_WORD] * count, 1.0, []),
+		"the legal form alone («ООО», most names)": (["ООО"] * count, 1.0, []),
 		"digits not an ИНН start («00012», «099999»)": (
 			[NO_INN_DIGITS[i % 2] for i in range(count)],
 			1.0,
