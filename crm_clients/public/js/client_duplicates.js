@@ -18,11 +18,13 @@ Object.assign(crm_clients.duplicates, {
 				frm.layout.message.find(".crm-possible-duplicates").closest(".form-message").remove();
 				if (!pairs || !pairs.length || frm.doc.name !== pairs[0].client) return;
 				const others = pairs
-					.map((pair) => `<a href="/app/client/${encodeURIComponent(pair.other)}">${pair.other}</a>`)
+					.map((pair) => `<a href="${frappe.router.make_url(["client", pair.other])}">${pair.other}</a>`)
 					.join(", ");
-				const report = `/app/query-report/${encodeURIComponent(
-					"Possible Duplicates"
-				)}?client=${encodeURIComponent(frm.doc.name)}`;
+				// the desk's own addresses: /app/… on Frappe 15, /desk/… on Frappe 16
+				const report = `${frappe.router.make_url([
+					"query-report",
+					"Possible Duplicates",
+				])}?client=${encodeURIComponent(frm.doc.name)}`;
 				frm.dashboard.add_comment(
 					`<span class="crm-possible-duplicates">${__("Possible duplicates: {0}", [
 						others,
