@@ -284,3 +284,32 @@ def test_the_result_shows_the_type_in_the_users_words(registry):
 	finally:
 		frappe.local.lang = "en"
 	assert "Юридическое лицо" in result["description"]
+
+
+def test_the_searchs_own_columns_never_reach_a_document_or_the_rest_api(committed):
+	"""The columns MariaDB computes for the search and the duplicate finder are invisible: a Client read over REST
+	(the document, or the list with every field) and its contact rows carry the Client's fields, not them."""
+	import json
+	from urllib.parse import urlencode
+
+	from tests import http
+
+	contact = committed.add(fixtures.make_contact(email=f"{random_string(8)}@example.ru"))
+	client = committed.add(
+		fixtures.make_client(client_name=f"ООО «Невидимка {random_string(5)}»", contacts=[contact.name])
+	)
+	token = fixtures.api_credentials(fixtures.SALES_USER)
+	frappe.db.commit()
+	hidden = {"crm_search_text", "crm_search_digits", "crm_email_domain"}
+
+	status, body = http.call(frappe.local.site, "GET", f"/api/resource/Client/{client.name}", token=token)
+	assert status == 200, body
+	assert body["data"]["client_name"] == client.client_name
+	assert not hidden & set(body["data"]) and not hidden & set(body["data"]["contacts"][0])
+	query = {"fields": '["*"]', "filters": json.dumps([["name", "=", client.name]])}
+	path = f"/api/resource/Client?{urlencode(query)}"
+	status, body = http.call(frappe.local.site, "GET", path, token=token)
+	assert status == 200, body
+	assert [row["name"] for row in body["data"]] == [client.name]
+	assert not hidden & set(body["data"][0])
+	assert not hidden & set(frappe.get_doc("Client", client.name).as_dict())

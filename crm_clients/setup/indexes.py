@@ -40,22 +40,23 @@ INDEXES = (
 )
 SEARCH_COLUMN = "crm_search_text"  # crm_clients/search.py: `search_text` gives the text's form to look for
 SEARCH_DIGITS_COLUMN = "crm_search_digits"  # the same three's runs of digits only: a third as long
-# (table, column, definition): columns MariaDB computes, made before the indexes on them
+# (table, column, definition): columns MariaDB computes, made before the indexes on them; invisible (MariaDB's
+# INVISIBLE: not in `select *`), so that a document, a REST answer or a report never carries them
 GENERATED_COLUMNS = (
 	(
 		"tabClient Contact",
 		"crm_email_domain",
-		"varchar(140) as (case when email like '%@%' then lower(substring_index(email, '@', -1)) end) persistent",
+		"varchar(140) as (case when email like '%@%' then lower(substring_index(email, '@', -1)) end) persistent invisible",
 	),
 	(
 		"tabClient",
 		SEARCH_COLUMN,
-		"varbinary(2000) as (replace(lower(concat_ws(' ', name, client_name, tax_id)), 'ё', 'е')) persistent",
+		"varbinary(2000) as (replace(lower(concat_ws(' ', name, client_name, tax_id)), 'ё', 'е')) persistent invisible",
 	),
 	(
 		"tabClient",
 		SEARCH_DIGITS_COLUMN,
-		"varbinary(500) as (trim(regexp_replace(concat_ws(' ', name, client_name, tax_id), '[^0-9]+', ' '))) persistent",
+		"varbinary(500) as (trim(regexp_replace(concat_ws(' ', name, client_name, tax_id), '[^0-9]+', ' '))) persistent invisible",
 	),
 )
 # indexes on other apps' tables, dropped on uninstall
@@ -64,10 +65,13 @@ FOREIGN_TABLES = ("tabCustomer", "tabContact Email")
 
 def ensure() -> None:
 	for table, column, definition in GENERATED_COLUMNS:
-		existing = frappe.db.sql(f"show columns from `{table}` like %s", column)  # not Frappe's cached list
+		existing = frappe.db.sql(f"show columns from `{table}` like %s", column, as_dict=True)  # not cached
 		if not existing:
 			frappe.db.sql_ddl(f"alter table `{table}` add column `{column}` {definition}")
-		elif existing[0][1].lower() != definition.split()[0].lower():  # made with another type before
+		elif (
+			existing[0].Type.lower() != definition.split()[0].lower()
+			or "INVISIBLE" not in existing[0].Extra.upper()
+		):  # made another way before
 			frappe.db.sql_ddl(f"alter table `{table}` modify column `{column}` {definition}")
 	for table, name, kind, columns in INDEXES:
 		if not frappe.db.has_index(table, name):
