@@ -354,9 +354,9 @@ def insert_contact(contact, phone_rows: list[dict], bulk: bool = False):
 			contact.append("phone_nos", row)
 		contact.flags.ignore_auto_link_call_log = True
 		with without_gravatar_lookup():
-			contact.insert(set_name=naming.contact_name(contact))
+			insert_with_a_free_name(contact)
 		return contact
-	contact.insert(set_name=naming.contact_name(contact))
+	insert_with_a_free_name(contact)
 	for row in phone_rows:
 		contact.append("phone_nos", row)
 	if phone_rows:
@@ -367,6 +367,32 @@ def insert_contact(contact, phone_rows: list[dict], bulk: bool = False):
 			contact.save()
 		contact.flags.ignore_permissions = checked
 	return contact
+
+
+NAME_TRIES = 25  # people of the same name brought in at the same moment, by as many requests or workers
+
+
+def insert_with_a_free_name(contact) -> None:
+	"""Insert the Contact under the name Frappe would give it (`naming.contact_name`), chosen from what this
+	transaction sees. Another request may insert the same name meanwhile: the insert then waits for it to commit
+	and finds the name taken — the next number is tried, each try in a savepoint of its own, until one is free."""
+	name = naming.contact_name(contact)
+	for attempt in range(NAME_TRIES):
+		messages = len(frappe.local.message_log)
+		frappe.db.savepoint(CONTACT_NAME_SAVEPOINT)
+		try:
+			contact.insert(set_name=name)
+			return
+		except frappe.DuplicateEntryError as error:
+			if error.args[:2] != ("Contact", name) or attempt == NAME_TRIES - 1:
+				raise
+			frappe.db.rollback(save_point=CONTACT_NAME_SAVEPOINT)
+			del frappe.local.message_log[messages:]  # Frappe's «Contact … already exists»: not for the user
+			contact.flags.name_set = False  # the insert names the Contact once, unless told again
+			name = naming.next_number(name, naming.contact_base_name(contact))
+
+
+CONTACT_NAME_SAVEPOINT = "crm_clients_contact_name"
 
 
 @contextmanager

@@ -29,11 +29,21 @@ def append_number_if_name_exists(doctype: str, value: str, separator: str = "-")
 def contact_name(contact) -> str:
 	"""The name Frappe's Contact.autoname gives a new Contact — its full name, then its first link's document —
 	made unique as above."""
+	return append_number_if_name_exists("Contact", contact_base_name(contact))
+
+
+def contact_base_name(contact) -> str:
 	name = get_full_name(contact.first_name, contact.middle_name, contact.last_name, contact.company_name)
 	for link in contact.links:
 		name = f"{name}-{link.link_name.strip()}"
 		break
-	return append_number_if_name_exists("Contact", name)
+	return name
+
+
+def next_number(name: str, base: str, separator: str = "-") -> str:
+	"""The name after `name` in the row `base`, `base-1`, `base-2`…"""
+	suffix = name[len(base) + len(separator) :] if name.startswith(base + separator) else ""
+	return f"{base}{separator}{int(suffix) + 1 if suffix.isdigit() else 1}"
 
 
 def customer_name(client) -> str | None:

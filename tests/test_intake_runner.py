@@ -148,10 +148,11 @@ def test_the_new_contact_dialog_never_gives_a_stock_user_someone_elses_contact(s
 	assert api.create_contact("Чужой", email=email)["name"] == theirs.name
 
 
-def test_a_contact_name_another_request_takes_meanwhile_does_not_fail_the_row(site, committed, upload):
-	"""Two imports at once, each adding a person of the same name to the same Client: the one whose snapshot saw
-	the Contact's name free loses the race when the other commits it; a few rows imported in the request are then
-	imported once more from a fresh transaction, and the person gets the next name (no failed row)."""
+@pytest.mark.parametrize("others", [1, 3])
+def test_a_contact_name_other_requests_take_meanwhile_does_not_fail_the_row(site, committed, upload, others):
+	"""Imports at once, each adding a person of the same name to the same Client: this one's snapshot saw the
+	name free, the others insert it (and the next numbers) and commit while its insert waits; the person gets
+	the first number none of them took — no failed row."""
 	tag = random_string(6)
 	client = committed.add(
 		fixtures.make_client(
@@ -159,6 +160,7 @@ def test_a_contact_name_another_request_takes_meanwhile_does_not_fail_the_row(si
 		)
 	)
 	taken = f"Анна Соседова{tag}"  # a person brought in for a Client is named after themselves alone
+	names = [taken] + [f"{taken}-{number}" for number in range(1, others)]
 	committed.track("Contact", {"name": ("like", f"Анна Соседова{tag}%")})
 	file_url = upload(
 		"race.csv",
@@ -167,9 +169,9 @@ def test_a_contact_name_another_request_takes_meanwhile_does_not_fail_the_row(si
 	committed.track("File", {"file_url": file_url})
 	frappe.db.commit()
 	site_name, sites_path = frappe.local.site, frappe.local.sites_path
-	inserted, errors = threading.Event(), []
+	inserted, errors = threading.Barrier(others + 1, timeout=60), []
 
-	def the_other_request():
+	def another_request(index: int):
 		import frappe
 
 		frappe.init(site=site_name, sites_path=sites_path)
@@ -177,29 +179,29 @@ def test_a_contact_name_another_request_takes_meanwhile_does_not_fail_the_row(si
 		try:
 			frappe.get_doc(
 				{"doctype": "Contact", "first_name": "Анна", "last_name": f"Соседова{tag}"}
-			).insert(set_name=taken)
-			inserted.set()
-			time.sleep(2)  # the import's own insert of that name waits for this commit, then fails
+			).insert(set_name=names[index])
+			inserted.wait()
+			time.sleep(
+				1.5 + index
+			)  # the import's insert of that name waits for this commit, then finds it taken
 			frappe.db.commit()
 		except Exception as error:
 			errors.append(error)
-			inserted.set()
 		finally:
 			frappe.destroy()
 
-	other = threading.Thread(target=the_other_request)
-	other.start()
-	inserted.wait(timeout=60)
+	threads = [threading.Thread(target=another_request, args=(index,)) for index in range(others)]
+	for thread in threads:
+		thread.start()
+	inserted.wait()
 	summary = api.import_clients(file_url)
-	other.join(timeout=60)
+	for thread in threads:
+		thread.join(timeout=60)
 	frappe.db.commit()
 
 	assert errors == []
 	assert summary["failed"] == [] and summary["matched"] == [client.name]
-	assert summary["contacts"]["created"] == [f"{taken}-1"]
-	assert frappe.get_all(
-		"Contact", filters={"name": ("like", f"Анна Соседова{tag}%")}, pluck="name", order_by="name"
-	) == [
-		taken,
-		f"{taken}-1",
-	]
+	assert summary["contacts"]["created"] == [f"{taken}-{others}"]
+	assert sorted(
+		frappe.get_all("Contact", filters={"name": ("like", f"Анна Соседова{tag}%")}, pluck="name")
+	) == sorted([*names, f"{taken}-{others}"])
