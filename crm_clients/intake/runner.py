@@ -25,6 +25,7 @@ from frappe.utils import escape_html, get_link_to_form, strip_html
 from crm_clients.savepoints import TransactionLost, all_or_nothing_once_more, is_lost_race
 
 SYNC_LIMIT = 20  # more records than this are processed in the background
+RUNS = 3  # times a few records processed in the request are run when they lost a race with another request
 JOB_METHOD = "crm_clients.intake.runner.run_job"
 JOB_PREFIX = "crm_clients_intake_"
 DONE_EVENT = "crm_clients_intake_done"
@@ -220,21 +221,23 @@ def get_summary(job: str) -> dict | None:
 
 def run_in_request(source: Source) -> dict:
 	"""A few records in the request's own transaction. When the run lost a race with a simultaneous one — the
-	database ended the transaction under it, or a record chose a name or an ИНН that its snapshot saw free and
-	another request committed meanwhile — and the request had written nothing before the run, the whole run is
-	done once more from a fresh transaction, which sees what the other committed (the background job does the
-	same record by record). The second run's summary is the answer, failures and all."""
+	database ended the transaction under it (a deadlock: two requests each waiting for a row the other holds), or
+	a record chose a name or an ИНН that its snapshot saw free and another request committed meanwhile — and the
+	request had written nothing before the run, the whole run is done again from a fresh transaction, which sees
+	what the others committed (the background job does the same record by record), up to `RUNS` times. The last
+	run's summary is the answer, failures and all."""
 	fresh = not frappe.db.transaction_writes
-	try:
-		summary = run_records(source)
-	except TransactionLost:
-		if not fresh:
-			raise
-	else:
-		if not (fresh and summary.lost_races):
-			return summary.as_dict(source)
-	frappe.db.rollback()
-	return run(source)
+	for attempt in range(1, RUNS + 1):
+		last = attempt == RUNS or not fresh
+		try:
+			summary = run_records(source)
+		except TransactionLost:
+			if last:
+				raise
+		else:
+			if last or not summary.lost_races:
+				return summary.as_dict(source)
+		frappe.db.rollback()
 
 
 def run(source: Source, after_each=None, on_progress=None) -> dict:
