@@ -25,7 +25,7 @@ from frappe.utils import escape_html, get_link_to_form, strip_html
 from crm_clients.savepoints import TransactionLost, all_or_nothing_once_more, is_lost_race
 
 SYNC_LIMIT = 20  # more records than this are processed in the background
-RUNS = 3  # times a few records processed in the request are run when they lost a race with another request
+RUNS = 5  # times a few records processed in the request are run when they lost a race with another request
 JOB_METHOD = "crm_clients.intake.runner.run_job"
 JOB_PREFIX = "crm_clients_intake_"
 DONE_EVENT = "crm_clients_intake_done"
