@@ -206,24 +206,7 @@ def intake_files(files: int, clients_per_file: int) -> list[str]:
 			org = data.organisation(index, serial=index)
 			for person_number in range(2):
 				person = data.contact_person(index, person_number, "i")
-				writer.writerow(
-					[
-						org["client_name"],
-						org["client_type"],
-						org["country"],
-						org["tax_id"],
-						org["kpp"] or "",
-						data.INDUSTRIES[org["industry"]],
-						data.REGIONS[org["region"]],
-						person["last_name"],
-						person["first_name"],
-						person["middle_name"],
-						person["designation"],
-						"",
-						person["phone"],
-						person["email"],
-					]
-				)
+				writer.writerow(sheet_row(org, person))
 		file = frappe.get_doc(
 			{
 				"doctype": "File",
@@ -450,24 +433,7 @@ def intake_sheets(start: int, count: int, files: int) -> list[str]:
 		first = start + number * per_file
 		rows = [list(TEMPLATE_HEADERS.values())]
 		for org, person in sheet_rows(first, min(per_file, start + count - first)):
-			rows.append(
-				[
-					org["client_name"],
-					org["client_type"],
-					org["country"],
-					org["tax_id"],
-					org["kpp"] or "",
-					data.INDUSTRIES[org["industry"]],
-					data.REGIONS[org["region"]],
-					person["last_name"],
-					person["first_name"],
-					person["middle_name"],
-					person["designation"],
-					"",
-					person["phone"],
-					person["email"],
-				]
-			)
+			rows.append(sheet_row(org, person))
 		urls.append(save_csv(f"benchmark-intake-vs-import-{first}.csv", rows, USER))
 	frappe.db.commit()
 	return urls
@@ -641,3 +607,23 @@ def intake_vs_import(rows: int, log_path, say) -> dict:
 			say,
 		)
 	return result
+
+
+def sheet_row(org: dict, person: dict) -> list:
+	"""A row of the app's sheet template: the organisation, then one contact person."""
+	return [
+		org["client_name"],
+		org["client_type"],
+		org["country"],
+		org["tax_id"],
+		org["kpp"] or "",
+		data.INDUSTRIES[org["industry"]],
+		data.REGIONS[org["region"]],
+		person["last_name"],
+		person["first_name"],
+		person["middle_name"],
+		person["designation"],
+		"",
+		person["phone"],
+		person["email"],
+	]
